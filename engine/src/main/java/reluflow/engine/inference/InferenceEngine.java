@@ -1,0 +1,438 @@
+package reluflow.engine.inference;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reluflow.avro.ErrorKind;
+import reluflow.avro.Frame;
+import reluflow.avro.FrameDetections;
+import reluflow.avro.ModelIdentity;
+import reluflow.avro.TensorType;
+import reluflow.engine.EngineException;
+import reluflow.engine.config.EngineConfig;
+import reluflow.engine.decode.DecoderFactory;
+import reluflow.engine.decode.DetectionDecoder;
+import reluflow.engine.decode.TensorView;
+import reluflow.engine.model.ExternalData;
+import reluflow.engine.model.ModelFile;
+import reluflow.engine.model.ModelInstrumenter;
+import reluflow.engine.model.OnnxGraph;
+import reluflow.engine.model.ReluLayer;
+import reluflow.engine.model.TensorSpec;
+import reluflow.engine.sparsity.ActivationCounter;
+import reluflow.engine.sparsity.LayerActivity;
+
+/**
+ * Runs any ONNX model whose hidden layers use ReLU over batches of frames, and measures how many
+ * activations of each ReLU layer are exactly zero. Thread-safe: ONNX Runtime sessions may be run
+ * concurrently, and per-call buffers are per thread.
+ *
+ * <p>Two sessions serve a model: a plain one, and an instrumented one whose graph also returns every
+ * ReLU output (ONNX Runtime returns nothing else). Frames sampled for sparsity go to the second.
+ */
+public final class InferenceEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
+
+    private final EngineConfig config;
+    private final OrtEnvironment environment;
+    private final ModelIdentity identity;
+    private final OnnxGraph graph;
+    private final InputLayout layout;
+    private final FrameValidator validator;
+    private final DetectionDecoder decoder;
+    private final List<ReluLayer> layers;
+    private final OrtSession plainSession;
+    private final OrtSession instrumentedSession;
+    private final Set<String> plainOutputs;
+    private final Set<String> instrumentedOutputs;
+    private final Map<String, long[]> layerFrameShapes = new ConcurrentHashMap<>();
+    private final String providerUsed;
+    private final ThreadLocal<ByteBuffer> inputScratch = new ThreadLocal<>();
+
+    private InferenceEngine(EngineConfig config, ModelFile file) throws EngineException {
+        this.config = config.validate();
+        this.environment = OrtEnvironment.getEnvironment();
+        this.graph = new OnnxGraph(ExternalData.inline(file.proto(), file.path()));
+        this.identity = ModelIdentity.newBuilder()
+                .setName(config.modelName() != null ? config.modelName() : file.defaultName())
+                .setVersion(config.modelVersion() != null ? config.modelVersion() : file.defaultVersion())
+                .setSha256(file.sha256())
+                .build();
+        TensorSpec input = chooseInput(graph, config.inputName(), file);
+        this.layout = InputLayout.of(input);
+        this.validator = new FrameValidator(layout, config.maxFrameBytes());
+        this.decoder = DecoderFactory.create(config.decoder(), graph, input.dims());
+        this.layers = graph.reluLayers();
+        if (layers.isEmpty()) {
+            LOG.warn("Model {} has no ReLU layer (Relu, or Clip with min 0): it runs, and sparsity reports stay empty", file.path());
+        }
+        boolean needInstrumented = !layers.isEmpty() && config.sampleRate() > 0;
+        boolean needPlain = !needInstrumented || config.sampleRate() < 1.0;
+        SessionFactory sessions = new SessionFactory(environment, config.provider(), config.intraOpThreads());
+        OrtSession plain = null;
+        OrtSession instrumented = null;
+        try {
+            if (needPlain) {
+                plain = sessions.create(graph.model().toByteArray(), "model " + file.path());
+            }
+            if (needInstrumented) {
+                int fallbackType = input.isFloat() ? input.elemType() : OnnxMl.TensorProto.DataType.FLOAT.getNumber();
+                byte[] exposed = ModelInstrumenter.exposeLayers(graph, layers, fallbackType).toByteArray();
+                instrumented = sessions.create(exposed, "instrumented model (ReLU outputs exposed) of " + file.path());
+            }
+            this.plainSession = plain;
+            this.instrumentedSession = instrumented;
+            this.providerUsed = sessions.effectiveProvider().name();
+            this.plainOutputs = Set.copyOf(decoder.outputs());
+            Set<String> all = new HashSet<>(decoder.outputs());
+            layers.forEach(l -> all.add(l.name()));
+            this.instrumentedOutputs = Set.copyOf(all);
+            warmUp();
+        } catch (EngineException | RuntimeException e) {
+            closeQuietly(plain);
+            closeQuietly(instrumented);
+            throw e;
+        }
+    }
+
+    /** Opens the model file the configuration names. */
+    public static InferenceEngine open(EngineConfig config) throws EngineException {
+        return new InferenceEngine(config, ModelFile.read(config.modelPath()));
+    }
+
+    /** Opens a model already read (e.g. from a Flink file system); path names it in messages. */
+    public static InferenceEngine open(EngineConfig config, byte[] modelBytes) throws EngineException {
+        return new InferenceEngine(config, ModelFile.fromBytes(config.modelPath(), modelBytes));
+    }
+
+    public ModelIdentity identity() {
+        return identity;
+    }
+
+    public List<ReluLayer> layers() {
+        return layers;
+    }
+
+    public ModelDescription description() {
+        List<ModelDescription.LayerInfo> infos = new ArrayList<>();
+        for (ReluLayer layer : layers) {
+            long[] shape = layerFrameShapes.get(layer.name());
+            int axis = shape == null ? -1 : layer.unitAxis(shape.length);
+            infos.add(new ModelDescription.LayerInfo(layer.name(), layer.opType(), layer.producerOpType(), axis,
+                    shape == null ? -1 : (shape.length == 0 ? 1 : shape[axis]),
+                    shape == null ? -1 : Arrays.stream(shape).reduce(1, (a, b) -> a * b)));
+        }
+        return new ModelDescription(identity, graph.inputs(), graph.outputs(), layout.input().name(), layout.describeFrameShape(),
+                layout.dynamicBatch(), infos, decoder.getClass().getSimpleName(),
+                reluflow.engine.config.ExecutionProvider.valueOf(providerUsed), graph.metadata());
+    }
+
+    /**
+     * Infers a batch of frames. Never throws for a bad frame: each frame gets exactly one outcome, in
+     * input order. A batch that ONNX Runtime rejects is retried frame by frame, so only the frames
+     * that fail on their own are rejected (as INFERENCE_ERROR).
+     */
+    public List<FrameOutcome> infer(List<Frame> frames) {
+        FrameOutcome[] outcomes = new FrameOutcome[frames.size()];
+        List<Integer> measured = new ArrayList<>();
+        List<Integer> plain = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            Frame frame = frames.get(i);
+            Optional<FrameRejection> rejection = validator.check(frame);
+            if (rejection.isPresent()) {
+                outcomes[i] = new FrameOutcome.Rejected(frame, rejection.get());
+            } else if (instrumentedSession != null && (plainSession == null || isSampled(frame))) {
+                measured.add(i);
+            } else {
+                plain.add(i);
+            }
+        }
+        runAll(frames, measured, true, outcomes);
+        runAll(frames, plain, false, outcomes);
+        return Arrays.asList(outcomes);
+    }
+
+    /** Whether a frame is measured for sparsity: a hash of (sensor, frame id), so replays sample the same frames. */
+    public boolean isSampled(Frame frame) {
+        double rate = config.sampleRate();
+        if (rate >= 1.0 || instrumentedSession == null) {
+            return instrumentedSession != null;
+        }
+        long h = frame.getSensorId().hashCode() * 0x9E3779B97F4A7C15L ^ frame.getFrameId();
+        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+        h ^= h >>> 31;
+        return (h >>> 11) * 0x1.0p-53 < rate;
+    }
+
+    public FrameDetections toRecord(FrameResult result, Instant processedAt) {
+        return FrameDetectionsMapper.toRecord(result, identity, processedAt);
+    }
+
+    private void runAll(List<Frame> frames, List<Integer> indices, boolean measure, FrameOutcome[] outcomes) {
+        if (indices.isEmpty()) {
+            return;
+        }
+        if (!layout.dynamicBatch()) {
+            for (int i : indices) {
+                runChunk(frames, List.of(i), measure, outcomes);
+            }
+            return;
+        }
+        // Frames share one tensor only when they share a shape (models with dynamic non-batch axes).
+        Map<List<Integer>, List<Integer>> byShape = indices.stream()
+                .collect(Collectors.groupingBy(i -> frames.get(i).getShape(), LinkedHashMap::new, Collectors.toList()));
+        for (List<Integer> chunk : byShape.values()) {
+            runChunk(frames, chunk, measure, outcomes);
+        }
+    }
+
+    private void runChunk(List<Frame> frames, List<Integer> chunk, boolean measure, FrameOutcome[] outcomes) {
+        try {
+            List<FrameResult> results = run(chunk.stream().map(frames::get).toList(), measure);
+            for (int k = 0; k < chunk.size(); k++) {
+                outcomes[chunk.get(k)] = new FrameOutcome.Inferred(results.get(k));
+            }
+        } catch (OrtException | RuntimeException e) {
+            if (chunk.size() > 1) {
+                LOG.warn("Batch of {} frames failed in ONNX Runtime ({}); retrying frame by frame", chunk.size(), e.getMessage());
+                for (int i : chunk) {
+                    runChunk(frames, List.of(i), measure, outcomes);
+                }
+            } else {
+                Frame frame = frames.get(chunk.get(0));
+                outcomes[chunk.get(0)] = new FrameOutcome.Rejected(frame,
+                        new FrameRejection(ErrorKind.INFERENCE_ERROR, "ONNX Runtime failed on this frame: " + e.getMessage()));
+            }
+        }
+    }
+
+    private List<FrameResult> run(List<Frame> batch, boolean measure) throws OrtException {
+        OrtSession session = measure ? instrumentedSession : plainSession;
+        Set<String> requested = measure ? instrumentedOutputs : plainOutputs;
+        int n = batch.size();
+        long[] frameDims = batch.get(0).getShape().stream().mapToLong(Integer::longValue).toArray();
+        long[] inputShape = layout.batchAxis() ? prepend(n, frameDims) : frameDims;
+        long start = System.nanoTime();
+        try (OnnxTensor input = inputTensor(batch, frameDims, inputShape);
+             OrtSession.Result result = session.run(Map.of(layout.input().name(), input), requested)) {
+            long micros = (System.nanoTime() - start) / 1_000;
+            Map<String, FloatBuffer> values = new HashMap<>();
+            Map<String, long[]> shapes = new HashMap<>();
+            for (Map.Entry<String, OnnxValue> entry : result) {
+                OnnxTensor tensor = (OnnxTensor) entry.getValue();
+                if (tensor.getInfo().type == OnnxJavaType.FLOAT) {
+                    values.put(entry.getKey(), tensor.getFloatBuffer());
+                    shapes.put(entry.getKey(), tensor.getInfo().getShape());
+                }
+            }
+            List<List<LayerActivity>> activities = measure ? countActivations(values, shapes, n) : null;
+            List<FrameResult> results = new ArrayList<>(n);
+            for (int f = 0; f < n; f++) {
+                Map<String, TensorView> frameOutputs = new HashMap<>();
+                for (String name : decoder.outputs()) {
+                    FloatBuffer data = values.get(name);
+                    if (data == null) {
+                        throw new IllegalStateException("model output '" + name + "' is not a float tensor");
+                    }
+                    frameOutputs.put(name, slice(data, shapes.get(name), n, f));
+                }
+                results.add(new FrameResult(batch.get(f), decoder.decode(frameOutputs),
+                        activities == null ? List.of() : activities.get(f), n, micros));
+            }
+            return results;
+        }
+    }
+
+    private List<List<LayerActivity>> countActivations(Map<String, FloatBuffer> values, Map<String, long[]> shapes, int n) {
+        List<List<LayerActivity>> perFrame = new ArrayList<>(n);
+        for (int f = 0; f < n; f++) {
+            perFrame.add(new ArrayList<>(layers.size()));
+        }
+        for (ReluLayer layer : layers) {
+            FloatBuffer data = values.get(layer.name());
+            if (data == null) {
+                continue;
+            }
+            long[] dims = shapes.get(layer.name());
+            long[] frameShape = splitsBatch(dims, n) ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
+            layerFrameShapes.putIfAbsent(layer.name(), frameShape);
+            LayerActivity[] counted = ActivationCounter.count(layer.name(), data, splitsBatch(dims, n) ? n : 1,
+                    frameShape, layer.unitAxis(frameShape.length));
+            for (int f = 0; f < n; f++) {
+                perFrame.get(f).add(counted[splitsBatch(dims, n) ? f : 0]);
+            }
+        }
+        return perFrame;
+    }
+
+    private TensorView slice(FloatBuffer data, long[] dims, int n, int frame) {
+        if (splitsBatch(dims, n)) {
+            long[] frameShape = Arrays.copyOfRange(dims, 1, dims.length);
+            int perFrame = data.capacity() / n;
+            return new TensorView(data, frame * perFrame, frameShape);
+        }
+        // An output without the batch axis is the same for every frame of the batch.
+        return new TensorView(data, 0, dims);
+    }
+
+    private boolean splitsBatch(long[] dims, int n) {
+        return layout.batchAxis() && dims.length > 0 && dims[0] == n;
+    }
+
+    private OnnxTensor inputTensor(List<Frame> batch, long[] frameDims, long[] shape) throws OrtException {
+        int elements = Math.toIntExact(Arrays.stream(frameDims).reduce(1, (a, b) -> a * b));
+        boolean uint8Model = layout.input().isUint8();
+        int bytes = Math.multiplyExact(batch.size(), elements) * (uint8Model ? 1 : Float.BYTES);
+        ByteBuffer buffer = scratch(bytes);
+        for (Frame frame : batch) {
+            ByteBuffer data = frame.getData().duplicate();
+            if (uint8Model || (frame.getDtype() == TensorType.FLOAT32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN)) {
+                buffer.put(data);
+            } else if (frame.getDtype() == TensorType.FLOAT32) {
+                data.order(ByteOrder.LITTLE_ENDIAN);
+                while (data.hasRemaining()) {
+                    buffer.putFloat(data.getFloat());
+                }
+            } else {
+                float scale = config.uint8Scale();
+                float offset = config.uint8Offset();
+                while (data.hasRemaining()) {
+                    buffer.putFloat((data.get() & 0xFF) * scale + offset);
+                }
+            }
+        }
+        buffer.flip();
+        if (uint8Model) {
+            return OnnxTensor.createTensor(environment, buffer, shape, OnnxJavaType.UINT8);
+        }
+        return OnnxTensor.createTensor(environment, buffer.asFloatBuffer(), shape);
+    }
+
+    /** A direct buffer per thread, grown when needed, so building input tensors allocates nothing per batch. */
+    private ByteBuffer scratch(int bytes) {
+        ByteBuffer buffer = inputScratch.get();
+        if (buffer == null || buffer.capacity() < bytes) {
+            buffer = ByteBuffer.allocateDirect(Integer.highestOneBit(Math.max(bytes, 64) - 1) << 1).order(ByteOrder.nativeOrder());
+            inputScratch.set(buffer);
+        }
+        buffer.clear();
+        buffer.limit(bytes);
+        return buffer;
+    }
+
+    /** One run on a zero frame where the frame shape is known: proves the model runs and learns its output shapes. */
+    private void warmUp() throws EngineException {
+        if (!layout.staticFrameShape()) {
+            LOG.info("Model input '{}' has dynamic frame axes {}: shapes are checked on the first frames",
+                    layout.input().name(), layout.describeFrameShape());
+            return;
+        }
+        long[] dims = layout.frameDims();
+        int elements = Math.toIntExact(Arrays.stream(dims).reduce(1, (a, b) -> a * b));
+        Frame zero = Frame.newBuilder()
+                .setSensorId("warm-up")
+                .setFrameId(0)
+                .setEventTime(Instant.EPOCH)
+                .setShape(Arrays.stream(dims).mapToObj(d -> (int) d).toList())
+                .setDtype(layout.input().isUint8() ? TensorType.UINT8 : TensorType.FLOAT32)
+                .setData(ByteBuffer.allocate(elements * (layout.input().isUint8() ? 1 : Float.BYTES)))
+                .build();
+        OrtSession session = instrumentedSession != null ? instrumentedSession : plainSession;
+        Set<String> requested = instrumentedSession != null ? instrumentedOutputs : plainOutputs;
+        long[] inputShape = layout.batchAxis() ? prepend(1, dims) : dims;
+        try (OnnxTensor input = inputTensor(List.of(zero), dims, inputShape);
+             OrtSession.Result result = session.run(Map.of(layout.input().name(), input), requested)) {
+            Map<String, long[]> frameShapes = new HashMap<>();
+            for (Map.Entry<String, OnnxValue> entry : result) {
+                OnnxTensor tensor = (OnnxTensor) entry.getValue();
+                long[] shape = tensor.getInfo().getShape();
+                long[] frameShape = splitsBatch(shape, 1) ? Arrays.copyOfRange(shape, 1, shape.length) : shape;
+                frameShapes.put(entry.getKey(), frameShape);
+                if (decoder.outputs().contains(entry.getKey()) && tensor.getInfo().type != OnnxJavaType.FLOAT) {
+                    throw new EngineException("Model output '" + entry.getKey() + "' is " + tensor.getInfo().type
+                            + "; the decoder reads float outputs only");
+                }
+                boolean isLayer = layers.stream().anyMatch(l -> l.name().equals(entry.getKey()));
+                if (isLayer && tensor.getInfo().type != OnnxJavaType.FLOAT) {
+                    LOG.warn("ReLU layer '{}' is {}, not float: its sparsity is not measured", entry.getKey(), tensor.getInfo().type);
+                } else if (isLayer) {
+                    layerFrameShapes.put(entry.getKey(), frameShape);
+                }
+            }
+            decoder.checkShapes(frameShapes);
+        } catch (OrtException e) {
+            throw new EngineException("Model " + config.modelPath() + " failed a test run on a zero frame of shape "
+                    + layout.describeFrameShape() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TensorSpec chooseInput(OnnxGraph graph, String inputName, ModelFile file) throws EngineException {
+        List<TensorSpec> inputs = graph.inputs();
+        List<String> names = inputs.stream().map(TensorSpec::name).toList();
+        TensorSpec input;
+        if (inputName != null) {
+            input = graph.input(inputName).orElseThrow(() -> new EngineException(
+                    "Input '" + inputName + "' does not exist in model " + file.path() + "; its inputs are " + names));
+        } else if (inputs.size() == 1) {
+            input = inputs.get(0);
+        } else {
+            throw new EngineException("Model " + file.path() + " has " + inputs.size() + " inputs " + names
+                    + ": each frame feeds one tensor, so name the input to feed (input-name); models needing several inputs are not supported");
+        }
+        if (inputs.size() > 1) {
+            throw new EngineException("Model " + file.path() + " needs inputs " + names + " but a frame feeds only '" + input.name()
+                    + "'; models with several inputs are not supported");
+        }
+        if (!input.isFloat() && !input.isUint8()) {
+            throw new EngineException("Model input '" + input.name() + "' is " + input.elemTypeName()
+                    + "; ReluFlow feeds FLOAT or UINT8 inputs");
+        }
+        return input;
+    }
+
+    private static long[] prepend(long first, long[] rest) {
+        long[] out = new long[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.warn("Closing an ONNX Runtime session failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(plainSession);
+        closeQuietly(instrumentedSession);
+    }
+}
