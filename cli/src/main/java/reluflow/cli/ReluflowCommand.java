@@ -1,0 +1,25 @@
+package reluflow.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "reluflow",
+        mixinStandardHelpOptions = true,
+        versionProvider = ReluflowCommand.Version.class,
+        description = "Stream inference of ReLU networks with ONNX Runtime, with activation-sparsity reports.",
+        subcommands = {
+                DemoCommand.class,
+                ModelCommand.class,
+                FramesCommand.class,
+                InferCommand.class,
+                picocli.CommandLine.HelpCommand.class
+        })
+public final class ReluflowCommand {
+
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ReluflowCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"reluflow " + (version == null ? "development build" : version)};
+        }
+    }
+}
