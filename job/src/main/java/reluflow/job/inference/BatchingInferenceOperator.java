@@ -1,0 +1,183 @@
+package reluflow.job.inference;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.util.OutputTag;
+import reluflow.avro.DeadLetter;
+import reluflow.avro.FrameDetections;
+import reluflow.avro.ModelIdentity;
+import reluflow.engine.inference.FrameOutcome;
+import reluflow.engine.inference.FrameResult;
+import reluflow.engine.sparsity.LayerActivity;
+import reluflow.job.config.JobConfig;
+import reluflow.job.source.DeadLetters;
+import reluflow.job.source.SourceRecord;
+
+/**
+ * Micro-batches frames per subtask and runs them through the shared engine: a batch goes when it
+ * holds batch.max-size frames or its first frame has waited batch.max-wait, whichever comes first.
+ *
+ * <p>Nothing is lost and nothing waits in state: the buffer is flushed before every checkpoint
+ * barrier (so a snapshot never holds frames) and at end of input. Watermarks are held while frames
+ * are buffered and released after them, so a flushed frame is never late for its sparsity window.
+ *
+ * <p>Main output: one FrameDetections per valid frame. Side outputs: a DeadLetter per frame that
+ * could not be decoded, validated or inferred, and a LayerSample per sampled frame and ReLU layer.
+ */
+public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetections>
+        implements OneInputStreamOperator<SourceRecord, FrameDetections>, ProcessingTimeCallback {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<LayerSample> LAYER_SAMPLES = new OutputTag<>("layer-samples", TypeInformation.of(LayerSample.class));
+
+    private final JobConfig config;
+    private final int maxBatch;
+    private final long maxWaitMillis;
+
+    private transient SharedEngines.Lease engine;
+    private transient InferenceMetrics metrics;
+    private transient List<StreamRecord<SourceRecord>> buffer;
+    private transient long firstBufferedAt;
+    private transient boolean timerPending;
+    private transient Watermark heldWatermark;
+
+    public BatchingInferenceOperator(JobConfig config) {
+        this.config = config;
+        this.maxBatch = config.batchMaxSize();
+        this.maxWaitMillis = config.batchMaxWait().toMillis();
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        engine = SharedEngines.acquire(config);
+        metrics = new InferenceMetrics(getMetricGroup(), engine.engine().layers(), engine.loadMillis());
+        buffer = new ArrayList<>(maxBatch);
+    }
+
+    @Override
+    public void processElement(StreamRecord<SourceRecord> element) throws Exception {
+        metrics.framesIn.inc();
+        SourceRecord record = element.getValue();
+        if (!record.isFrame()) {
+            emitDeadLetter(record.deadLetter, element);
+            return;
+        }
+        buffer.add(element);
+        if (buffer.size() == 1) {
+            firstBufferedAt = getProcessingTimeService().getCurrentProcessingTime();
+            scheduleFlush(firstBufferedAt + maxWaitMillis);
+        }
+        if (buffer.size() >= maxBatch || maxWaitMillis == 0) {
+            flush();
+        }
+    }
+
+    @Override
+    public void onProcessingTime(long time) throws Exception {
+        timerPending = false;
+        if (buffer.isEmpty()) {
+            return;
+        }
+        long deadline = firstBufferedAt + maxWaitMillis;
+        if (time >= deadline) {
+            flush();
+        } else {
+            // The batch this timer was set for already went by size; wait for the current one's deadline.
+            scheduleFlush(deadline);
+        }
+    }
+
+    private void scheduleFlush(long time) {
+        if (!timerPending && maxWaitMillis > 0) {
+            timerPending = true;
+            getProcessingTimeService().registerTimer(time, this);
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (buffer.isEmpty()) {
+            super.processWatermark(mark);
+        } else {
+            heldWatermark = mark;
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    private void flush() throws Exception {
+        if (!buffer.isEmpty()) {
+            List<reluflow.avro.Frame> frames = new ArrayList<>(buffer.size());
+            for (StreamRecord<SourceRecord> element : buffer) {
+                frames.add(element.getValue().frame);
+            }
+            List<FrameOutcome> outcomes = engine.engine().infer(frames);
+            Instant now = Instant.now();
+            ModelIdentity identity = engine.engine().identity();
+            boolean measuredBatch = false;
+            for (int i = 0; i < outcomes.size(); i++) {
+                StreamRecord<SourceRecord> element = buffer.get(i);
+                FrameOutcome outcome = outcomes.get(i);
+                if (outcome instanceof FrameOutcome.Rejected rejected) {
+                    emitDeadLetter(DeadLetters.of(element.getValue(), rejected.rejection().kind(), rejected.rejection().message()), element);
+                    continue;
+                }
+                FrameResult result = ((FrameOutcome.Inferred) outcome).result();
+                if (!measuredBatch) {
+                    metrics.batchSize.update(result.batchSize());
+                    metrics.inferenceMicros.update(result.inferenceMicros());
+                    measuredBatch = true;
+                }
+                output.collect(element.replace(reluflow.engine.inference.FrameDetectionsMapper.toRecord(result, identity, now)));
+                metrics.detectionsOut.inc();
+                for (LayerActivity layer : result.layers()) {
+                    metrics.zeroFraction(layer.layer(), layer.zeroFraction());
+                    output.collect(LAYER_SAMPLES, new StreamRecord<>(LayerSample.of(result.frame().getSensorId(), layer), element.getTimestamp()));
+                }
+            }
+            buffer.clear();
+        }
+        if (heldWatermark != null) {
+            Watermark mark = heldWatermark;
+            heldWatermark = null;
+            super.processWatermark(mark);
+        }
+    }
+
+    private void emitDeadLetter(DeadLetter deadLetter, StreamRecord<SourceRecord> element) {
+        metrics.deadLetter(deadLetter.getErrorKind());
+        output.collect(DEAD_LETTERS, element.hasTimestamp()
+                ? new StreamRecord<>(deadLetter, element.getTimestamp())
+                : new StreamRecord<>(deadLetter));
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (engine != null) {
+                engine.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+}

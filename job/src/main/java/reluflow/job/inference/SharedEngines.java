@@ -1,0 +1,111 @@
+package reluflow.job.inference;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reluflow.engine.EngineException;
+import reluflow.engine.inference.InferenceEngine;
+import reluflow.job.config.JobConfig;
+import reluflow.job.config.ModelLocation;
+
+/**
+ * One engine per model configuration per TaskManager JVM, shared by the job's parallel subtasks
+ * there (ONNX Runtime sessions are thread-safe), so parallelism does not multiply model memory.
+ * Reference-counted: the last subtask to close it closes the sessions.
+ */
+public final class SharedEngines {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedEngines.class);
+    private static final Map<String, Entry> ENGINES = new HashMap<>();
+
+    private SharedEngines() {
+    }
+
+    public static synchronized Lease acquire(JobConfig config) throws EngineException {
+        String key = key(config);
+        Entry entry = ENGINES.get(key);
+        if (entry == null) {
+            long start = System.nanoTime();
+            InferenceEngine engine = open(config);
+            entry = new Entry(engine, (System.nanoTime() - start) / 1_000_000);
+            ENGINES.put(key, entry);
+            LOG.info("Loaded model {} (sha256 {}) in {} ms with layers {}", engine.identity().getName(), engine.identity().getSha256(),
+                    entry.loadMillis, engine.layers());
+        }
+        entry.references++;
+        return new Lease(key, entry.engine, entry.loadMillis);
+    }
+
+    /** Opens the model where it lives: the engine reads local files itself, Flink's file systems serve the rest. */
+    public static InferenceEngine open(JobConfig config) throws EngineException {
+        if (ModelLocation.isLocal(config.modelPath())) {
+            return InferenceEngine.open(config.engineConfig());
+        }
+        return InferenceEngine.open(config.engineConfig(), ModelLocation.readRemote(config.modelPath()));
+    }
+
+    static synchronized int openEngines() {
+        return ENGINES.size();
+    }
+
+    private static synchronized void release(String key) {
+        Entry entry = ENGINES.get(key);
+        if (entry != null && --entry.references == 0) {
+            ENGINES.remove(key);
+            entry.engine.close();
+        }
+    }
+
+    /** Everything that changes how the model runs; two subtasks with the same key can share one engine. */
+    private static String key(JobConfig config) {
+        Map<String, String> relevant = new TreeMap<>();
+        config.configuration().toMap().forEach((k, v) -> {
+            if (k.startsWith("model.") || k.startsWith("engine.") || k.startsWith("decoder.") || k.startsWith("sparsity.sample-rate")) {
+                relevant.put(k, v);
+            }
+        });
+        return relevant.toString();
+    }
+
+    private static final class Entry {
+        final InferenceEngine engine;
+        final long loadMillis;
+        int references;
+
+        Entry(InferenceEngine engine, long loadMillis) {
+            this.engine = engine;
+            this.loadMillis = loadMillis;
+        }
+    }
+
+    /** A subtask's hold on a shared engine; closing it releases the hold. */
+    public static final class Lease implements AutoCloseable {
+        private final String key;
+        private final InferenceEngine engine;
+        private final long loadMillis;
+        private boolean closed;
+
+        private Lease(String key, InferenceEngine engine, long loadMillis) {
+            this.key = key;
+            this.engine = engine;
+            this.loadMillis = loadMillis;
+        }
+
+        public InferenceEngine engine() {
+            return engine;
+        }
+
+        public long loadMillis() {
+            return loadMillis;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                release(key);
+            }
+        }
+    }
+}

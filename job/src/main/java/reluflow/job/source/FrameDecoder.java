@@ -1,0 +1,76 @@
+package reluflow.job.source;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.MissingSchemaException;
+import reluflow.avro.ErrorKind;
+import reluflow.avro.Frame;
+
+/**
+ * Decodes a Kafka value as a Frame in Avro single-object encoding. Never throws: whatever the
+ * bytes are, the answer is a frame or a dead letter saying precisely why not.
+ */
+public final class FrameDecoder {
+    private static final byte[] MARKER = {(byte) 0xC3, (byte) 0x01};
+    private static final int HEADER = 10;
+
+    private FrameDecoder() {
+    }
+
+    public static SourceRecord decode(String topic, int partition, long offset, byte[] key, byte[] value) {
+        String problem = checkHeader(value);
+        if (problem != null) {
+            return dead(topic, partition, offset, key, value, problem);
+        }
+        try {
+            Frame frame = Frame.getDecoder().decode(ByteBuffer.wrap(value));
+            return SourceRecord.ofFrame(frame, topic, partition, offset, key, value);
+        } catch (MissingSchemaException e) {
+            return dead(topic, partition, offset, key, value,
+                    "written with an unknown schema (fingerprint " + fingerprint(value) + "), not a reluflow.avro.Frame schema this job knows");
+        } catch (BadHeaderException e) {
+            return dead(topic, partition, offset, key, value, "not Avro single-object encoding: " + e.getMessage());
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            return dead(topic, partition, offset, key, value, "corrupt Frame body: " + describe(e));
+        } catch (RuntimeException e) {
+            return dead(topic, partition, offset, key, value, "cannot decode Frame: " + describe(e));
+        }
+    }
+
+    private static String checkHeader(byte[] value) {
+        if (value == null) {
+            return "empty record (null value, a tombstone)";
+        }
+        if (value.length == 0) {
+            return "empty record (0 bytes)";
+        }
+        if (value.length < HEADER || value[0] != MARKER[0] || value[1] != MARKER[1]) {
+            return "not Avro single-object encoding: expected marker C3 01 and an 8-byte schema fingerprint, got "
+                    + value.length + " bytes starting " + hex(value, 4);
+        }
+        return null;
+    }
+
+    private static SourceRecord dead(String topic, int partition, long offset, byte[] key, byte[] value, String message) {
+        return SourceRecord.ofDeadLetter(DeadLetters.of(topic, partition, offset, key, value, ErrorKind.DESERIALIZATION, message));
+    }
+
+    private static String fingerprint(byte[] value) {
+        long fp = ByteBuffer.wrap(value, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        return String.format("%016x", fp);
+    }
+
+    private static String hex(byte[] bytes, int max) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(max, bytes.length); i++) {
+            out.append(String.format("%02X ", bytes[i]));
+        }
+        return out.toString().trim();
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}
