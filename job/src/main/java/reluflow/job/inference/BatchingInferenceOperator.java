@@ -13,6 +13,7 @@ import org.apache.flink.util.OutputTag;
 import reluflow.avro.DeadLetter;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.ModelIdentity;
+import reluflow.engine.inference.FrameDetectionsMapper;
 import reluflow.engine.inference.FrameOutcome;
 import reluflow.engine.inference.FrameResult;
 import reluflow.engine.sparsity.LayerActivity;
@@ -44,7 +45,10 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
 
     private transient SharedEngines.Lease engine;
     private transient InferenceMetrics metrics;
-    private transient List<StreamRecord<SourceRecord>> buffer;
+    /** Values and their timestamps, never the StreamRecords: Flink reuses those between calls. */
+    private transient List<SourceRecord> buffer;
+    private transient long[] bufferTimestamps;
+    private transient boolean[] bufferHasTimestamp;
     private transient long firstBufferedAt;
     private transient boolean timerPending;
     private transient Watermark heldWatermark;
@@ -61,6 +65,8 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
         engine = SharedEngines.acquire(config);
         metrics = new InferenceMetrics(getMetricGroup(), engine.engine().layers(), engine.loadMillis());
         buffer = new ArrayList<>(maxBatch);
+        bufferTimestamps = new long[maxBatch];
+        bufferHasTimestamp = new boolean[maxBatch];
     }
 
     @Override
@@ -68,10 +74,12 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
         metrics.framesIn.inc();
         SourceRecord record = element.getValue();
         if (!record.isFrame()) {
-            emitDeadLetter(record.deadLetter, element);
+            emitDeadLetter(record.deadLetter, element.hasTimestamp(), element.getTimestamp());
             return;
         }
-        buffer.add(element);
+        bufferTimestamps[buffer.size()] = element.getTimestamp();
+        bufferHasTimestamp[buffer.size()] = element.hasTimestamp();
+        buffer.add(record);
         if (buffer.size() == 1) {
             firstBufferedAt = getProcessingTimeService().getCurrentProcessingTime();
             scheduleFlush(firstBufferedAt + maxWaitMillis);
@@ -127,18 +135,20 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
     private void flush() throws Exception {
         if (!buffer.isEmpty()) {
             List<reluflow.avro.Frame> frames = new ArrayList<>(buffer.size());
-            for (StreamRecord<SourceRecord> element : buffer) {
-                frames.add(element.getValue().frame);
+            for (SourceRecord record : buffer) {
+                frames.add(record.frame);
             }
             List<FrameOutcome> outcomes = engine.engine().infer(frames);
             Instant now = Instant.now();
             ModelIdentity identity = engine.engine().identity();
             boolean measuredBatch = false;
             for (int i = 0; i < outcomes.size(); i++) {
-                StreamRecord<SourceRecord> element = buffer.get(i);
                 FrameOutcome outcome = outcomes.get(i);
+                boolean hasTimestamp = bufferHasTimestamp[i];
+                long timestamp = bufferTimestamps[i];
                 if (outcome instanceof FrameOutcome.Rejected rejected) {
-                    emitDeadLetter(DeadLetters.of(element.getValue(), rejected.rejection().kind(), rejected.rejection().message()), element);
+                    emitDeadLetter(DeadLetters.of(buffer.get(i), rejected.rejection().kind(), rejected.rejection().message()),
+                            hasTimestamp, timestamp);
                     continue;
                 }
                 FrameResult result = ((FrameOutcome.Inferred) outcome).result();
@@ -147,11 +157,11 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
                     metrics.inferenceMicros.update(result.inferenceMicros());
                     measuredBatch = true;
                 }
-                output.collect(element.replace(reluflow.engine.inference.FrameDetectionsMapper.toRecord(result, identity, now)));
+                output.collect(record(FrameDetectionsMapper.toRecord(result, identity, now), hasTimestamp, timestamp));
                 metrics.detectionsOut.inc();
                 for (LayerActivity layer : result.layers()) {
                     metrics.zeroFraction(layer.layer(), layer.zeroFraction());
-                    output.collect(LAYER_SAMPLES, new StreamRecord<>(LayerSample.of(result.frame().getSensorId(), layer), element.getTimestamp()));
+                    output.collect(LAYER_SAMPLES, record(LayerSample.of(result.frame().getSensorId(), layer), hasTimestamp, timestamp));
                 }
             }
             buffer.clear();
@@ -163,11 +173,13 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
         }
     }
 
-    private void emitDeadLetter(DeadLetter deadLetter, StreamRecord<SourceRecord> element) {
+    private void emitDeadLetter(DeadLetter deadLetter, boolean hasTimestamp, long timestamp) {
         metrics.deadLetter(deadLetter.getErrorKind());
-        output.collect(DEAD_LETTERS, element.hasTimestamp()
-                ? new StreamRecord<>(deadLetter, element.getTimestamp())
-                : new StreamRecord<>(deadLetter));
+        output.collect(DEAD_LETTERS, record(deadLetter, hasTimestamp, timestamp));
+    }
+
+    private static <T> StreamRecord<T> record(T value, boolean hasTimestamp, long timestamp) {
+        return hasTimestamp ? new StreamRecord<>(value, timestamp) : new StreamRecord<>(value);
     }
 
     @Override

@@ -129,6 +129,18 @@ class BatchingInferenceOperatorTest {
     }
 
     @Test
+    void flinkReusingOneStreamRecordForEveryElementChangesNothing() throws Exception {
+        var harness = harness(config(4, HOUR), null);
+        List<Frame> frames = frames(4);
+        StreamRecord<SourceRecord> reused = new StreamRecord<>(null);
+        for (int i = 0; i < frames.size(); i++) {
+            harness.processElement(reused.replace(JobTestSupport.fromKafka(frames.get(i), i), 1_000L + i));
+        }
+        assertThat(harness.extractOutputStreamRecords()).extracting(r -> r.getValue().getFrameId() + "@" + r.getTimestamp())
+                .containsExactly("0@1000", "1@1001", "2@1002", "3@1003");
+    }
+
+    @Test
     void endOfInputFlushesWhatIsBuffered() throws Exception {
         var harness = harness(config(100, HOUR), null);
         send(harness, frames(3));

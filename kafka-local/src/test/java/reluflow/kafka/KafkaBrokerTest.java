@@ -1,0 +1,225 @@
+package reluflow.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starts a real single-node KRaft broker in this JVM and talks to it with plain kafka-clients. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class KafkaBrokerTest {
+
+    private static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        long t0 = System.nanoTime();
+        broker = KafkaBroker.start(KafkaBroker.Settings.defaults());
+        System.out.printf("KafkaBrokerTest: broker %s started in %d ms%n", broker.bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            long t0 = System.nanoTime();
+            broker.close();
+            System.out.printf("KafkaBrokerTest: broker stopped in %d ms%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+    }
+
+    @Test
+    void bindsToLoopbackOnFreePorts() {
+        assertThat(broker.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+")
+                .isEqualTo("127.0.0.1:" + broker.brokerPort());
+        assertThat(broker.controllerPort()).isPositive().isNotEqualTo(broker.brokerPort());
+        assertThat(broker.dataDir()).isDirectory();
+    }
+
+    @Test
+    void createsTopicsIdempotentlyAndProducesAndConsumes() throws Exception {
+        broker.createTopics(Map.of("plain", 2));
+        broker.createTopics(Map.of("plain", 2, "plain-other", 1)); // existing topic is fine
+
+        try (Admin admin = admin()) {
+            assertThat(admin.listTopics().names().get()).contains("plain", "plain-other");
+            assertThat(admin.describeTopics(List.of("plain")).allTopicNames().get()
+                    .get("plain").partitions()).hasSize(2);
+        }
+
+        try (KafkaProducer<String, String> producer = producer(new Properties())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>("plain", "k" + i, "v" + i)).get();
+            }
+        }
+        List<String> values = consume("plain", "read_uncommitted", 10, r -> false);
+        assertThat(values).containsExactlyInAnyOrder(
+                "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
+    }
+
+    @Test
+    void transactionsCommitAndAbort() throws Exception {
+        broker.createTopics(Map.of("tx", 1));
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reluflow-test-tx");
+        // Flink's exactly-once KafkaSink asks for a one-hour transaction timeout.
+        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TimeUnit.HOURS.toMillis(1)));
+        try (KafkaProducer<String, String> producer = producer(p)) {
+            producer.initTransactions();
+
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("tx", "a", "committed-1"));
+            producer.send(new ProducerRecord<>("tx", "b", "committed-2"));
+            producer.commitTransaction();
+
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("tx", "x", "aborted")).get();
+            producer.abortTransaction();
+
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("tx", "c", "committed-3"));
+            producer.commitTransaction();
+        }
+
+        // read_committed stops at the last stable offset: once committed-3 arrives, anything
+        // before it (the aborted record included) has been filtered already.
+        List<String> committed = consume("tx", "read_committed", 3, r -> r.value().equals("committed-3"));
+        assertThat(committed).containsExactly("committed-1", "committed-2", "committed-3");
+
+        // The aborted record really is in the log: read_uncommitted sees it.
+        List<String> all = consume("tx", "read_uncommitted", 4, r -> r.value().equals("committed-3"));
+        assertThat(all).containsExactly("committed-1", "committed-2", "aborted", "committed-3");
+    }
+
+    @Test
+    void takenBrokerPortGivesClearError() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> KafkaBroker.start(KafkaBroker.Settings.defaults().withBrokerPort(port)))
+                    .isInstanceOf(PortInUseException.class)
+                    .hasMessageStartingWith("port " + port + " on 127.0.0.1 is already in use: ")
+                    .hasMessageContaining("choose another with --port")
+                    .satisfies(e -> assertThat(((PortInUseException) e).port()).isEqualTo(port));
+        }
+    }
+
+    @Test
+    void takenControllerPortGivesClearError() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> KafkaBroker.start(KafkaBroker.Settings.defaults().withControllerPort(port)))
+                    .isInstanceOf(PortInUseException.class)
+                    .hasMessageStartingWith("port " + port + " on 127.0.0.1 is already in use: ")
+                    .hasMessageContaining("--controller-port");
+        }
+        // The running broker's own port is taken too.
+        assertThatThrownBy(() -> KafkaBroker.start(
+                KafkaBroker.Settings.defaults().withBrokerPort(broker.brokerPort())))
+                .isInstanceOf(PortInUseException.class)
+                .hasMessageStartingWith("port " + broker.brokerPort() + " on 127.0.0.1 is already in use");
+    }
+
+    @Test
+    void closeDeletesTheTempDataDir() {
+        KafkaBroker second = KafkaBroker.start(KafkaBroker.Settings.defaults());
+        Path dir = second.dataDir();
+        assertThat(dir.resolve("logs").resolve("meta.properties")).isRegularFile();
+        second.close();
+        assertThat(dir).doesNotExist();
+        second.close(); // idempotent
+        assertThatThrownBy(() -> second.createTopics(Map.of("late", 1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void givenDataDirIsKeptAndReused(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("kafka-data");
+        try (KafkaBroker first = KafkaBroker.start(KafkaBroker.Settings.defaults().withDataDir(dir))) {
+            first.createTopics(Map.of("kept", 3));
+        }
+        assertThat(dir.resolve("logs").resolve("meta.properties")).isRegularFile();
+
+        try (KafkaBroker again = KafkaBroker.start(KafkaBroker.Settings.defaults().withDataDir(dir));
+             Admin admin = admin(again.bootstrapServers())) {
+            assertThat(admin.listTopics().names().get()).contains("kept");
+        }
+        assertThat(Files.isDirectory(dir)).isTrue();
+    }
+
+    // ----------------------------------------------------------------------------------------
+
+    private static Admin admin() {
+        return admin(broker.bootstrapServers());
+    }
+
+    private static Admin admin(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return Admin.create(p);
+    }
+
+    private static KafkaProducer<String, String> producer(Properties extra) {
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.putAll(extra);
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Consumes from the start with a fresh group until {@code expected} records or {@code last} is seen. */
+    private static List<String> consume(String topic, String isolation, int expected,
+                                        Predicate<ConsumerRecord<String, String>> last) {
+        Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "g-" + topic + "-" + isolation + "-" + System.nanoTime());
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            boolean sawLast = false;
+            while (System.nanoTime() < deadline && !sawLast && values.size() < expected) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(r.value());
+                    sawLast |= last.test(r);
+                }
+            }
+            // One more short poll: nothing beyond what we expect may show up.
+            consumer.poll(Duration.ofMillis(300)).forEach(r -> values.add(r.value()));
+        }
+        return values;
+    }
+}
