@@ -68,6 +68,38 @@ public final class EngineOptions {
     @Option(names = "--max-detections", description = "Box decoder: at most this many boxes per frame (default: 100).")
     Integer maxDetections;
 
+    /** The same options as the Flink job's configuration keys (see reluflow.job.config.ReluflowOptions). */
+    public java.util.Map<String, String> toJobSettings() {
+        java.util.Map<String, String> s = new java.util.LinkedHashMap<>();
+        put(s, "engine.provider", provider);
+        put(s, "engine.intra-op-threads", intraOpThreads);
+        put(s, "sparsity.sample-rate", sampleRate);
+        put(s, "model.input-name", inputName);
+        put(s, "model.name", modelName);
+        put(s, "model.version", modelVersion);
+        put(s, "engine.uint8-scale", uint8Scale);
+        put(s, "engine.uint8-offset", uint8Offset);
+        put(s, "engine.max-frame-bytes", maxFrameBytes);
+        put(s, "decoder.kind", decoder);
+        put(s, "decoder.labels", labels);
+        put(s, "decoder.top-k", topK);
+        put(s, "decoder.min-score", minScore);
+        put(s, "decoder.score-activation", activation);
+        put(s, "decoder.classifier-output", classifierOutput);
+        put(s, "decoder.boxes-output", boxesOutput);
+        put(s, "decoder.scores-output", scoresOutput);
+        put(s, "decoder.box-coordinates", boxCoordinates);
+        put(s, "decoder.nms-iou", nmsIou);
+        put(s, "decoder.max-detections", maxDetections);
+        return s;
+    }
+
+    private static void put(java.util.Map<String, String> settings, String key, Object value) {
+        if (value != null) {
+            settings.put(key, value.toString());
+        }
+    }
+
     public EngineConfig toConfig(Path model) {
         EngineConfig config = EngineConfig.defaults(model).withModelIdentity(modelName, modelVersion).withInputName(inputName);
         if (provider != null) {

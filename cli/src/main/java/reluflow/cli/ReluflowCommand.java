@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 ModelCommand.class,
                 FramesCommand.class,
                 InferCommand.class,
+                JobCommand.class,
+                KafkaCommand.class,
                 picocli.CommandLine.HelpCommand.class
         })
 public final class ReluflowCommand {

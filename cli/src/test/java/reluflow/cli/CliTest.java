@@ -34,9 +34,10 @@ class CliTest {
     void helpListsEveryCommandAndEveryCommandHasHelp() {
         Result help = run("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("demo", "model", "frames", "infer");
+        assertThat(help.out()).contains("demo", "model", "frames", "infer", "job", "kafka");
         for (List<String> command : List.of(List.of("demo"), List.of("model", "make"), List.of("model", "inspect"),
-                List.of("frames", "make"), List.of("infer"))) {
+                List.of("frames", "make"), List.of("infer"), List.of("job", "options"), List.of("job", "run"),
+                List.of("kafka", "start"), List.of("kafka", "stop"), List.of("kafka", "status"))) {
             String[] args = java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("--help")).toArray(String[]::new);
             Result r = run(args);
             assertThat(r.exitCode()).as(command.toString()).isZero();
@@ -70,6 +71,22 @@ class CliTest {
 
         Result inspect = run("model", "inspect", model.toString(), "--provider", "cpu");
         assertThat(inspect.out()).contains("features FLOAT[?,64]", "fc1_relu", "Relu", "Gemm", "32");
+    }
+
+    @Test
+    void jobOptionsListEveryOptionWithItsDefault() {
+        Result options = run("job", "options");
+        assertThat(options.exitCode()).isZero();
+        assertThat(options.out()).contains("batch.max-size\n    default: 32", "delivery.guarantee\n    default: EXACTLY_ONCE",
+                "kafka.properties.*");
+    }
+
+    @Test
+    void theDemoRunsTheRealJobAndAccountsForEveryFrame() {
+        Result demo = run("demo", "--frames", "600", "--rate", "0", "--work-dir", dir.resolve("demo").toString(), "--provider", "cpu");
+        assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
+        assertThat(demo.out()).contains("Frames in           600", "Accounted for       600 of 600 frames",
+                "Detections out      598 (one per valid frame; 0 duplicates)", "fc1_relu", "fc2_relu", "Accuracy (top-1)");
     }
 
     @Test

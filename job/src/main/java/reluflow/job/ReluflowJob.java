@@ -9,7 +9,6 @@ import reluflow.avro.ModelIdentity;
 import reluflow.engine.EngineException;
 import reluflow.engine.inference.InferenceEngine;
 import reluflow.job.config.ConfigLoader;
-import reluflow.job.config.InvalidConfigException;
 import reluflow.job.config.JobConfig;
 import reluflow.job.inference.SharedEngines;
 
@@ -25,15 +24,8 @@ public final class ReluflowJob {
     }
 
     public static void main(String[] args) throws Exception {
-        JobConfig config;
-        ModelIdentity model;
-        try {
-            config = ConfigLoader.fromArgs(args);
-            model = checkModel(config);
-        } catch (InvalidConfigException | EngineException e) {
-            System.err.println("reluflow: " + e.getMessage());
-            throw e;
-        }
+        JobConfig config = ConfigLoader.fromArgs(args);
+        ModelIdentity model = checkModel(config);
         LOG.info("Starting ReluFlow with\n{}", config.describe());
         StreamExecutionEnvironment env = environment(config);
         ReluflowPipeline.build(env, config, model, new KafkaPipelineIO(config));

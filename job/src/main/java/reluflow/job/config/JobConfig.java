@@ -55,7 +55,7 @@ public final class JobConfig implements Serializable {
             return configuration.get(option);
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException("Option '" + option.key() + "' has a bad value '" + configuration.toMap().get(option.key())
-                    + "': " + option.description().toString().replaceAll("<[^>]+>", ""), e);
+                    + "': " + ReluflowOptions.describe(option), e);
         }
     }
 
@@ -102,7 +102,7 @@ public final class JobConfig implements Serializable {
     private void require(ConfigOption<String> option) {
         String value = configuration.get(option);
         if (value == null || value.isBlank()) {
-            throw new InvalidConfigException("Option '" + option.key() + "' is required: " + option.description().toString());
+            throw new InvalidConfigException("Option '" + option.key() + "' is required: " + ReluflowOptions.describe(option));
         }
     }
 

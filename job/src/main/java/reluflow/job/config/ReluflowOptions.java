@@ -132,6 +132,13 @@ public final class ReluflowOptions {
     public static final ConfigOption<String> JOB_NAME = key("job.name").stringType().defaultValue("reluflow")
             .withDescription("Flink job name.");
 
+    /** An option's description as plain text, for messages and listings. */
+    public static String describe(ConfigOption<?> option) {
+        return new org.apache.flink.configuration.description.HtmlFormatter().format(option.description())
+                .replaceAll("<[^>]+>", "").replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&amp;", "&");
+    }
+
     /** All options declared above, found by reflection so a new one cannot be forgotten. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();
