@@ -124,18 +124,7 @@ public final class TinyModel {
      * W2: logit0 = h0 + h2, logit1 = h1 + h3.
      */
     public static TinyModel gemmRelu() {
-        return create()
-                .input("x", -1, 3)
-                .weights("W1", new long[] {3, 4},
-                        1, 0, -1, 0,
-                        0, 1, -1, 0,
-                        0, 0, -1, 1)
-                .weights("b1", new long[] {4}, 0, 0, 0, -100)
-                .weights("W2", new long[] {4, 2},
-                        1, 0,
-                        0, 1,
-                        1, 0,
-                        0, 1)
+        return withDenseWeights()
                 .node("Gemm", new String[] {"x", "W1", "b1"}, new String[] {"gemm1"})
                 .node("Relu", "gemm1", "hidden")
                 .node("Gemm", new String[] {"hidden", "W2"}, new String[] {"logits"})
@@ -144,6 +133,15 @@ public final class TinyModel {
 
     /** Same function as {@link #gemmRelu()} written as MatMul + Add + Relu. */
     public static TinyModel matMulAddRelu() {
+        return withDenseWeights()
+                .node("MatMul", new String[] {"x", "W1"}, new String[] {"mm1"})
+                .node("Add", new String[] {"mm1", "b1"}, new String[] {"pre1"})
+                .node("Relu", "pre1", "hidden")
+                .node("MatMul", new String[] {"hidden", "W2"}, new String[] {"logits"})
+                .output("logits", -1, 2);
+    }
+
+    private static TinyModel withDenseWeights() {
         return create()
                 .input("x", -1, 3)
                 .weights("W1", new long[] {3, 4},
@@ -155,12 +153,7 @@ public final class TinyModel {
                         1, 0,
                         0, 1,
                         1, 0,
-                        0, 1)
-                .node("MatMul", new String[] {"x", "W1"}, new String[] {"mm1"})
-                .node("Add", new String[] {"mm1", "b1"}, new String[] {"pre1"})
-                .node("Relu", "pre1", "hidden")
-                .node("MatMul", new String[] {"hidden", "W2"}, new String[] {"logits"})
-                .output("logits", -1, 2);
+                        0, 1);
     }
 
     /**

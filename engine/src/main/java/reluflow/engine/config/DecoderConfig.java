@@ -47,16 +47,8 @@ public record DecoderConfig(
         return new DecoderConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    public DecoderConfig withKind(DecoderKind value) {
-        return new DecoderConfig(value, classifierOutput, activation, topK, minScore, labelsFile, boxesOutput, scoresOutput, boxCoordinates, nmsIou, maxDetections);
-    }
-
     public DecoderConfig withTopK(int value) {
         return new DecoderConfig(kind, classifierOutput, activation, value, minScore, labelsFile, boxesOutput, scoresOutput, boxCoordinates, nmsIou, maxDetections);
-    }
-
-    public DecoderConfig withMinScore(double value) {
-        return new DecoderConfig(kind, classifierOutput, activation, topK, value, labelsFile, boxesOutput, scoresOutput, boxCoordinates, nmsIou, maxDetections);
     }
 
     public DecoderConfig withLabelsFile(Path value) {
@@ -67,23 +59,4 @@ public record DecoderConfig(
         return new DecoderConfig(kind, value, activation, topK, minScore, labelsFile, boxesOutput, scoresOutput, boxCoordinates, nmsIou, maxDetections);
     }
 
-    public DecoderConfig withActivation(ScoreActivation value) {
-        return new DecoderConfig(kind, classifierOutput, value, topK, minScore, labelsFile, boxesOutput, scoresOutput, boxCoordinates, nmsIou, maxDetections);
-    }
-
-    public DecoderConfig withBoxOutputs(String boxes, String scores) {
-        return new DecoderConfig(kind, classifierOutput, activation, topK, minScore, labelsFile, boxes, scores, boxCoordinates, nmsIou, maxDetections);
-    }
-
-    public DecoderConfig withBoxCoordinates(BoxCoordinates value) {
-        return new DecoderConfig(kind, classifierOutput, activation, topK, minScore, labelsFile, boxesOutput, scoresOutput, value, nmsIou, maxDetections);
-    }
-
-    public DecoderConfig withNmsIou(double value) {
-        return new DecoderConfig(kind, classifierOutput, activation, topK, minScore, labelsFile, boxesOutput, scoresOutput, boxCoordinates, value, maxDetections);
-    }
-
-    public DecoderConfig withMaxDetections(int value) {
-        return new DecoderConfig(kind, classifierOutput, activation, topK, minScore, labelsFile, boxesOutput, scoresOutput, boxCoordinates, nmsIou, value);
-    }
 }
