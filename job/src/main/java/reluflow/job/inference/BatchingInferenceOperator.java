@@ -182,6 +182,10 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
         return hasTimestamp ? new StreamRecord<>(value, timestamp) : new StreamRecord<>(value);
     }
 
+    InferenceMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() throws Exception {
         try {

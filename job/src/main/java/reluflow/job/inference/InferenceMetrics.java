@@ -43,6 +43,14 @@ final class InferenceMetrics {
         group.gauge("modelLoadMillis", () -> modelLoadMillis);
     }
 
+    long deadLetters(ErrorKind kind) {
+        return deadLetters.get(kind).getCount();
+    }
+
+    float latestZeroFraction(String layer) {
+        return latestZeroFraction.get(layer)[0];
+    }
+
     void deadLetter(ErrorKind kind) {
         deadLetters.get(kind).inc();
     }

@@ -207,6 +207,20 @@ class BatchingInferenceOperatorTest {
         assertThat(dead.get(2).getErrorMessage()).isEqualTo("value NaN at element 3 is not finite");
         assertThat(dead.get(3).getErrorMessage()).contains("over the limit of 1024 bytes");
         assertThat(dead).allSatisfy(d -> assertThat(d.getSourceTopic()).isEqualTo("frames"));
+
+        InferenceMetrics metrics = ((BatchingInferenceOperator) harness.getOperator()).metrics();
+        assertThat(metrics.framesIn.getCount()).isEqualTo(6);
+        assertThat(metrics.detectionsOut.getCount()).isEqualTo(2);
+        assertThat(metrics.deadLetters(ErrorKind.DESERIALIZATION)).isEqualTo(1);
+        assertThat(metrics.deadLetters(ErrorKind.SHAPE_MISMATCH)).isEqualTo(1);
+        assertThat(metrics.deadLetters(ErrorKind.NON_FINITE)).isEqualTo(1);
+        assertThat(metrics.deadLetters(ErrorKind.TOO_LARGE)).isEqualTo(1);
+        assertThat(metrics.deadLetters(ErrorKind.INFERENCE_ERROR)).isZero();
+        assertThat(metrics.batchSize.getCount()).isEqualTo(1);
+        assertThat(metrics.batchSize.getStatistics().getMax()).isEqualTo(2);
+        assertThat(metrics.inferenceMicros.getCount()).isEqualTo(1);
+        assertThat(metrics.latestZeroFraction("fc1_relu"))
+                .isEqualTo(harness.extractOutputValues().get(1).getLayerSparsity().get("fc1_relu"));
     }
 
     @Test
