@@ -5,7 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.ConfigOption;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import reluflow.cli.stack.FlinkRest;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -13,8 +21,125 @@ import reluflow.job.ReluflowJob;
 import reluflow.job.config.ReluflowOptions;
 
 @Command(name = "job", mixinStandardHelpOptions = true, description = "The ReluFlow Flink job: its options, and running it locally.",
-        subcommands = {JobCommand.Options.class, JobCommand.Run.class})
+        subcommands = {JobCommand.Options.class, JobCommand.Run.class, JobCommand.ListJobs.class, JobCommand.Cancel.class,
+                JobCommand.Savepoint.class, JobCommand.Stop.class})
 public final class JobCommand {
+
+    static final class Cluster {
+        @Option(names = "--jobmanager", defaultValue = "127.0.0.1:8081", description = "JobManager REST address (default: ${DEFAULT-VALUE}).")
+        String jobManager;
+
+        FlinkRest rest() {
+            return new FlinkRest(jobManager);
+        }
+
+        /** The directory asked for, else the cluster's own savepoint directory (the REST API does not fall back to it). */
+        String savepointDir(String requested) throws java.io.IOException {
+            if (requested != null) {
+                return requested;
+            }
+            for (JsonNode entry : rest().get("/jobmanager/config")) {
+                if (entry.path("key").asText().equals("execution.checkpointing.savepoint-dir")) {
+                    return entry.path("value").asText();
+                }
+            }
+            throw new UserError("The cluster sets no execution.checkpointing.savepoint-dir: give one with --dir");
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the cluster's jobs.")
+    static final class ListJobs implements Callable<Integer> {
+        @Mixin
+        Cluster cluster;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-32s  %-10s  %s%n", "job id", "state", "name");
+            for (JsonNode job : cluster.rest().get("/jobs/overview").path("jobs")) {
+                out.printf("%-32s  %-10s  %s%n", job.path("jid").asText(), job.path("state").asText(), job.path("name").asText());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a job (no savepoint).")
+    static final class Cancel implements Callable<Integer> {
+        @Parameters(paramLabel = "JOB_ID")
+        String jobId;
+
+        @Mixin
+        Cluster cluster;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            cluster.rest().patch("/jobs/" + jobId + "?mode=cancel");
+            spec.commandLine().getOut().println("Cancelling " + jobId);
+            return 0;
+        }
+    }
+
+    @Command(name = "savepoint", mixinStandardHelpOptions = true, description = "Take a savepoint of a running job; prints its path.")
+    static final class Savepoint implements Callable<Integer> {
+        @Parameters(paramLabel = "JOB_ID")
+        String jobId;
+
+        @Option(names = "--dir", description = "Target directory (default: the cluster's execution.checkpointing.savepoint-dir).")
+        String dir;
+
+        @Mixin
+        Cluster cluster;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("target-directory", cluster.savepointDir(dir));
+            body.put("cancel-job", false);
+            String trigger = cluster.rest().post("/jobs/" + jobId + "/savepoints", body).path("request-id").asText();
+            String location = cluster.rest().awaitOperation("/jobs/" + jobId + "/savepoints/" + trigger, Duration.ofMinutes(5));
+            spec.commandLine().getOut().println("Savepoint " + location);
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stop a job with a savepoint (resume it with submit --from-savepoint); prints the savepoint path.")
+    static final class Stop implements Callable<Integer> {
+        @Parameters(paramLabel = "JOB_ID")
+        String jobId;
+
+        @Option(names = "--dir", description = "Target directory (default: the cluster's execution.checkpointing.savepoint-dir).")
+        String dir;
+
+        @Option(names = "--drain", description = "Advance event time to the end first, closing every open window (for a final stop).")
+        boolean drain;
+
+        @Mixin
+        Cluster cluster;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("targetDirectory", cluster.savepointDir(dir));
+            body.put("drain", drain);
+            String trigger = cluster.rest().post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
+            String location = cluster.rest().awaitOperation("/jobs/" + jobId + "/savepoints/" + trigger, Duration.ofMinutes(5));
+            spec.commandLine().getOut().println("Stopped " + jobId + " with savepoint " + location);
+            return 0;
+        }
+    }
 
     @Command(name = "options", mixinStandardHelpOptions = true, description = "List every job option with its default and meaning.")
     static final class Options implements Callable<Integer> {

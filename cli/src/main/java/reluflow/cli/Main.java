@@ -19,11 +19,12 @@ public final class Main {
         return commandLine().execute(args);
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new ReluflowCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof EngineException || e instanceof UserError) {
+            if (e instanceof EngineException || e instanceof UserError || e instanceof java.io.IOException
+                    || e instanceof reluflow.job.config.InvalidConfigException) {
                 cmd.getErr().println("reluflow: " + e.getMessage());
                 return EXIT_CONFIG;
             }

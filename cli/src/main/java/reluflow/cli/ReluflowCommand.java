@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 InferCommand.class,
                 JobCommand.class,
                 KafkaCommand.class,
+                StackCommand.class,
+                SubmitCommand.class,
                 picocli.CommandLine.HelpCommand.class
         })
 public final class ReluflowCommand {
