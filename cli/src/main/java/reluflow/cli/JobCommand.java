@@ -22,7 +22,7 @@ import reluflow.job.config.ReluflowOptions;
 
 @Command(name = "job", mixinStandardHelpOptions = true, description = "The ReluFlow Flink job: its options, and running it locally.",
         subcommands = {JobCommand.Options.class, JobCommand.Run.class, JobCommand.ListJobs.class, JobCommand.Cancel.class,
-                JobCommand.Savepoint.class, JobCommand.Stop.class})
+                JobCommand.Savepoint.class, JobCommand.Stop.class, JobCommand.LastCheckpoint.class})
 public final class JobCommand {
 
     static final class Cluster {
@@ -107,6 +107,30 @@ public final class JobCommand {
             String trigger = cluster.rest().post("/jobs/" + jobId + "/savepoints", body).path("request-id").asText();
             String location = cluster.rest().awaitOperation("/jobs/" + jobId + "/savepoints/" + trigger, Duration.ofMinutes(5));
             spec.commandLine().getOut().println("Savepoint " + location);
+            return 0;
+        }
+    }
+
+    @Command(name = "last-checkpoint", mixinStandardHelpOptions = true,
+            description = "Print the path of a job's latest completed checkpoint, also after a cancel or failure (checkpoints are "
+                    + "retained on cancellation): resume from it with submit --from-savepoint PATH.")
+    static final class LastCheckpoint implements Callable<Integer> {
+        @Parameters(paramLabel = "JOB_ID")
+        String jobId;
+
+        @Mixin
+        Cluster cluster;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode completed = cluster.rest().get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+            if (completed.isMissingNode() || completed.isNull()) {
+                throw new UserError("Job " + jobId + " has no completed checkpoint");
+            }
+            spec.commandLine().getOut().println(completed.path("external_path").asText());
             return 0;
         }
     }
