@@ -160,7 +160,7 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
                 output.collect(record(FrameDetectionsMapper.toRecord(result, identity, now), hasTimestamp, timestamp));
                 metrics.detectionsOut.inc();
                 for (LayerActivity layer : result.layers()) {
-                    metrics.zeroFraction(layer.layer(), layer.zeroFraction());
+                    metrics.layerActivity(layer);
                     output.collect(LAYER_SAMPLES, record(LayerSample.of(result.frame().getSensorId(), layer), hasTimestamp, timestamp));
                 }
             }

@@ -18,6 +18,8 @@ import reluflow.engine.model.ReluLayer;
  */
 final class InferenceMetrics {
     private static final int HISTOGRAM_WINDOW = 1024;
+    /** The deadUnits gauge covers this many measured frames, then starts over. */
+    static final int DEAD_UNIT_FRAMES = 1000;
 
     final Counter framesIn;
     final Counter detectionsOut;
@@ -25,6 +27,7 @@ final class InferenceMetrics {
     final Histogram batchSize;
     final Histogram inferenceMicros;
     private final Map<String, float[]> latestZeroFraction = new HashMap<>();
+    private final Map<String, DeadUnits> deadUnits = new HashMap<>();
 
     InferenceMetrics(MetricGroup operatorGroup, List<ReluLayer> layers, long modelLoadMillis) {
         MetricGroup group = operatorGroup.addGroup("reluflow");
@@ -38,7 +41,11 @@ final class InferenceMetrics {
         for (ReluLayer layer : layers) {
             float[] holder = {Float.NaN};
             latestZeroFraction.put(layer.name(), holder);
-            group.addGroup("layer", layer.name()).gauge("zeroFraction", () -> holder[0]);
+            MetricGroup layerGroup = group.addGroup("layer", layer.name());
+            layerGroup.gauge("zeroFraction", () -> holder[0]);
+            DeadUnits dead = new DeadUnits();
+            deadUnits.put(layer.name(), dead);
+            layerGroup.gauge("deadUnits", () -> dead.published);
         }
         group.gauge("modelLoadMillis", () -> modelLoadMillis);
     }
@@ -55,10 +62,41 @@ final class InferenceMetrics {
         deadLetters.get(kind).inc();
     }
 
-    void zeroFraction(String layer, float value) {
-        float[] holder = latestZeroFraction.get(layer);
+    void layerActivity(reluflow.engine.sparsity.LayerActivity activity) {
+        float[] holder = latestZeroFraction.get(activity.layer());
         if (holder != null) {
-            holder[0] = value;
+            holder[0] = activity.zeroFraction();
+            deadUnits.get(activity.layer()).add(activity);
+        }
+    }
+
+    int deadUnits(String layer) {
+        return deadUnits.get(layer).published;
+    }
+
+    /** Units that did not fire in the last DEAD_UNIT_FRAMES measured frames: -1 until the first count is complete. */
+    private static final class DeadUnits {
+        private long[] fired = new long[0];
+        private int frames;
+        private volatile int published = -1;
+
+        void add(reluflow.engine.sparsity.LayerActivity activity) {
+            long[] bits = activity.firedUnits();
+            if (fired.length < bits.length) {
+                fired = java.util.Arrays.copyOf(fired, bits.length);
+            }
+            for (int i = 0; i < bits.length; i++) {
+                fired[i] |= bits[i];
+            }
+            if (++frames == DEAD_UNIT_FRAMES) {
+                int alive = 0;
+                for (long word : fired) {
+                    alive += Long.bitCount(word);
+                }
+                published = activity.units() - alive;
+                java.util.Arrays.fill(fired, 0L);
+                frames = 0;
+            }
         }
     }
 }

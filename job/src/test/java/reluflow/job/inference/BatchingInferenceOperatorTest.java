@@ -240,6 +240,20 @@ class BatchingInferenceOperatorTest {
     }
 
     @Test
+    void theDeadUnitsGaugeCountsUnitsSilentOverTheLastThousandFrames() throws Exception {
+        var harness = harness(config(100, HOUR), null);
+        InferenceMetrics metrics = ((BatchingInferenceOperator) harness.getOperator()).metrics();
+        send(harness, frames(InferenceMetrics.DEAD_UNIT_FRAMES - 1));
+        harness.getOperator().finish();
+        assertThat(metrics.deadUnits("fc1_relu")).isEqualTo(-1);
+        send(harness, frames(InferenceMetrics.DEAD_UNIT_FRAMES).subList(InferenceMetrics.DEAD_UNIT_FRAMES - 1, InferenceMetrics.DEAD_UNIT_FRAMES));
+        harness.getOperator().finish();
+        // The demo MLP's hidden layers have 6 and 4 units that never fire (its weights are made so).
+        assertThat(metrics.deadUnits("fc1_relu")).isEqualTo(6);
+        assertThat(metrics.deadUnits("fc2_relu")).isEqualTo(4);
+    }
+
+    @Test
     void subtasksInOneJvmShareOneEngine() throws Exception {
         JobConfig config = config(10, HOUR);
         harness(config, null);
