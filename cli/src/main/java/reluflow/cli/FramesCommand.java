@@ -7,12 +7,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import reluflow.avro.Frame;
+import reluflow.cli.replay.ImportFramesCommand;
 import reluflow.engine.demo.DemoModelKind;
 import reluflow.engine.demo.SyntheticFrames;
 import reluflow.engine.io.AvroContainerFiles;
 
-@Command(name = "frames", mixinStandardHelpOptions = true, description = "Make frame files.",
-        subcommands = {FramesCommand.Make.class})
+@Command(name = "frames", mixinStandardHelpOptions = true, description = "Make and import frame files.",
+        subcommands = {FramesCommand.Make.class, ImportFramesCommand.class})
 public final class FramesCommand {
 
     @Command(name = "make", mixinStandardHelpOptions = true,

@@ -6,7 +6,7 @@ import reluflow.engine.EngineException;
 /** Entry point of ./reluflow. */
 public final class Main {
     /** Exit code for a bad configuration, model or input file: the message says what to fix. */
-    static final int EXIT_CONFIG = 2;
+    public static final int EXIT_CONFIG = 2;
 
     private Main() {
     }
@@ -19,6 +19,7 @@ public final class Main {
         return commandLine().execute(args);
     }
 
+    /** The configured command line (case-insensitive enums, user errors -> exit 2); tests run commands through it. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new ReluflowCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);

@@ -3,7 +3,7 @@ package reluflow.cli;
 import java.io.PrintWriter;
 
 /** A one-line progress bar on the terminal: done/total, rate and ETA, redrawn at most 10 times a second. */
-final class ProgressBar {
+public final class ProgressBar {
     private static final int WIDTH = 30;
     private final PrintWriter out;
     private final String label;
@@ -11,13 +11,13 @@ final class ProgressBar {
     private final long start = System.nanoTime();
     private long lastDraw;
 
-    ProgressBar(PrintWriter out, String label, long total) {
+    public ProgressBar(PrintWriter out, String label, long total) {
         this.out = out;
         this.label = label;
         this.total = total;
     }
 
-    void update(long done) {
+    public void update(long done) {
         long now = System.nanoTime();
         if (done < total && now - lastDraw < 100_000_000L) {
             return;

@@ -1,6 +1,9 @@
 package reluflow.cli;
 
 import picocli.CommandLine.Command;
+import reluflow.cli.replay.CompareCommand;
+import reluflow.cli.replay.RecordCommand;
+import reluflow.cli.replay.ReplayCommand;
 
 @Command(name = "reluflow",
         mixinStandardHelpOptions = true,
@@ -11,8 +14,12 @@ import picocli.CommandLine.Command;
                 ModelCommand.class,
                 FramesCommand.class,
                 InferCommand.class,
+                RunCommand.class,
                 JobCommand.class,
                 KafkaCommand.class,
+                RecordCommand.class,
+                ReplayCommand.class,
+                CompareCommand.class,
                 StackCommand.class,
                 SubmitCommand.class,
                 picocli.CommandLine.HelpCommand.class

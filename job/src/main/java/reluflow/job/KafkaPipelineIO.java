@@ -15,6 +15,7 @@ public final class KafkaPipelineIO implements PipelineIO {
     private final JobConfig config;
 
     public KafkaPipelineIO(JobConfig config) {
+        config.requireKafka();
         this.config = config;
     }
 

@@ -10,11 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,8 +31,6 @@ import reluflow.engine.sparsity.LayerActivity;
 import reluflow.engine.sparsity.SparsityAccumulator;
 import reluflow.engine.sparsity.SparsitySummary;
 import reluflow.job.config.JobConfig;
-import reluflow.job.source.FrameDecoder;
-import reluflow.job.source.SourceRecord;
 
 /** The whole pipeline on a MiniCluster with parallelism 2, fed from a collection and collected. */
 class ReluflowPipelineTest {
@@ -50,40 +43,6 @@ class ReluflowPipelineTest {
 
     @TempDir
     Path dir;
-
-    /** Kafka-shaped records: (offset, value bytes), decoded in the source as the Kafka source does. */
-    static final class RecordsIO implements PipelineIO {
-        private final List<byte[]> values;
-        final CollectingSink<FrameDetections> detections = new CollectingSink<>("detections-" + System.nanoTime());
-        final CollectingSink<SparsityReport> sparsity = new CollectingSink<>("sparsity-" + System.nanoTime());
-        final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>("dead-" + System.nanoTime());
-
-        RecordsIO(List<byte[]> values) {
-            this.values = values;
-        }
-
-        @Override
-        public Source<SourceRecord, ?, ?> frames() {
-            List<byte[]> copy = new ArrayList<>(values);
-            GeneratorFunction<Long, SourceRecord> decode = offset -> FrameDecoder.decode("frames", 0, offset, null, copy.get(offset.intValue()));
-            return new DataGeneratorSource<>(decode, copy.size(), TypeInformation.of(SourceRecord.class));
-        }
-
-        @Override
-        public Sink<FrameDetections> detections() {
-            return detections;
-        }
-
-        @Override
-        public Sink<SparsityReport> sparsity() {
-            return sparsity;
-        }
-
-        @Override
-        public Sink<DeadLetter> deadLetters() {
-            return deadLetters;
-        }
-    }
 
     @Test
     void everyFrameIsAccountedForAndWindowReportsEqualPerFrameValues() throws Exception {
@@ -108,7 +67,7 @@ class ReluflowPipelineTest {
         }
         JobConfig config = JobTestSupport.config(model, "delivery.guarantee", "AT_LEAST_ONCE", "checkpoint.interval", "0 s",
                 "sparsity.window", "1 s", "sparsity.per-sensor", "true", "parallelism", "2", "batch.max-size", "16");
-        RecordsIO io = new RecordsIO(values);
+        RecordsIO io = new RecordsIO("frames", values);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ReluflowJob.start(env, config, io).getJobExecutionResult().get();
 

@@ -62,7 +62,6 @@ public final class JobConfig implements Serializable {
     private void validate() {
         // Reading every option once surfaces unparsable values at start-up, not in a TaskManager.
         ReluflowOptions.all().forEach(this::get);
-        require(ReluflowOptions.BOOTSTRAP_SERVERS);
         require(ReluflowOptions.MODEL_PATH);
         positive(ReluflowOptions.BATCH_MAX_SIZE, batchMaxSize());
         if (batchMaxWait().isNegative()) {
@@ -97,6 +96,11 @@ public final class JobConfig implements Serializable {
         } catch (reluflow.engine.EngineException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }
+    }
+
+    /** Kafka settings are needed only where the job reads or writes Kafka (not for runs over files). */
+    public void requireKafka() {
+        require(ReluflowOptions.BOOTSTRAP_SERVERS);
     }
 
     private void require(ConfigOption<String> option) {

@@ -52,7 +52,7 @@ class JobConfigTest {
 
     @Test
     void requiredOptionsAreRequired() {
-        assertThatThrownBy(() -> JobConfig.of(Map.of("model.path", "m.onnx")))
+        assertThatThrownBy(() -> JobConfig.of(Map.of("model.path", "m.onnx")).requireKafka())
                 .hasMessageStartingWith("Option 'kafka.bootstrap-servers' is required");
         assertThatThrownBy(() -> JobConfig.of(Map.of("kafka.bootstrap-servers", "h:1")))
                 .hasMessageStartingWith("Option 'model.path' is required");
