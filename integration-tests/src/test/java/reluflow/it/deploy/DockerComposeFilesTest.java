@@ -197,13 +197,16 @@ class DockerComposeFilesTest {
     void replayerStreamsTheDemoFramesIntoTheFramesTopic() {
         List<String> command = strings(services.path("replayer").path("command"));
         assertThat(command.get(0)).isEqualTo("replay");
-        Map<String, String> options = DeployFiles.keyValueArgs(command.subList(1, command.size()));
-        assertThat(options.keySet()).containsExactlyInAnyOrder("in", "bootstrap", "topic", "speed", "loop");
+        // The real CLI parses the command, so an option it does not have, or a bad value, fails here.
+        picocli.CommandLine.ParseResult parsed = reluflow.cli.Main.commandLine().parseArgs(command.toArray(String[]::new));
+        picocli.CommandLine.ParseResult replay = parsed.subcommand();
+        assertThat(replay.commandSpec().name()).isEqualTo("replay");
         JobConfig config = DeployFiles.jobConfigOf(jobManagerArgs());
-        assertThat(options).containsEntry("topic", config.framesTopic()).containsEntry("bootstrap", INTERNAL_BOOTSTRAP);
-        assertThat(Double.parseDouble(options.get("speed"))).isPositive();
-        assertThat(Long.parseLong(options.get("loop"))).isPositive();
-        String frames = DeployFiles.hostPathOf("replayer", options.get("in"));
+        assertThat((String) replay.matchedOptionValue("--topic", "")).isEqualTo(config.framesTopic());
+        assertThat((String) replay.matchedOptionValue("--bootstrap", "")).isEqualTo(INTERNAL_BOOTSTRAP);
+        assertThat(replay.hasMatchedOption("--rewrite-time")).as("looped frames get fresh event times, or windows see them late").isTrue();
+        assertThat(((Number) replay.matchedOptionValue("--loop", 0)).longValue()).isPositive();
+        String frames = DeployFiles.hostPathOf("replayer", replay.matchedOptionValue("--in", null).toString());
         assertThat(frames).isEqualTo("docker/build/frames/mlp.avro");
         DeployFiles.assertExistsOrPrepared(frames);
         assertThat(DeployFiles.text("docker/Dockerfile")).contains("\"reluflow.cli.Main\"");
