@@ -1,7 +1,5 @@
 package reluflow.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +14,7 @@ import reluflow.avro.ErrorKind;
 import reluflow.avro.Frame;
 import reluflow.engine.demo.DemoModelKind;
 import reluflow.engine.demo.SyntheticFrames;
+import reluflow.engine.io.SingleObject;
 
 /**
  * Produces the demo's frames to Kafka as any producer would: Avro single-object values keyed by
@@ -92,31 +91,20 @@ final class DemoTraffic {
     private static byte[] value(long index, Frame frame) {
         ErrorKind bad = expectedError(index);
         if (bad == null) {
-            return encode(frame);
+            return SingleObject.encode(frame);
         }
         if (bad == ErrorKind.SHAPE_MISMATCH) {
-            return encode(Frame.newBuilder(frame).setShape(List.of(7, 7)).build());
+            return SingleObject.encode(Frame.newBuilder(frame).setShape(List.of(7, 7)).build());
         }
         if (bad == ErrorKind.NON_FINITE) {
             int elements = frame.getShape().stream().reduce(1, (a, b) -> a * b);
             ByteBuffer data = ByteBuffer.allocate(elements * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             data.putFloat(0, Float.NaN);
-            return encode(Frame.newBuilder(frame).setDtype(reluflow.avro.TensorType.FLOAT32).setData(data).build());
+            return SingleObject.encode(Frame.newBuilder(frame).setDtype(reluflow.avro.TensorType.FLOAT32).setData(data).build());
         }
         // Alternately plain garbage and a valid frame cut short.
-        byte[] valid = encode(frame);
+        byte[] valid = SingleObject.encode(frame);
         return index / BAD_EVERY % 4 == 0 ? "garbage, not a frame".getBytes(StandardCharsets.UTF_8)
                 : java.util.Arrays.copyOf(valid, valid.length / 2);
-    }
-
-    private static byte[] encode(Frame frame) {
-        try {
-            ByteBuffer buffer = frame.toByteBuffer();
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package reluflow.job;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,14 +37,7 @@ public final class JobTestSupport {
     }
 
     public static byte[] encode(Frame frame) {
-        try {
-            ByteBuffer buffer = frame.toByteBuffer();
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return reluflow.engine.io.SingleObject.encode(frame);
     }
 
     /** The frame as the Kafka source hands it on: decoded from its wire bytes at a given offset. */

@@ -1,8 +1,6 @@
 package reluflow.job.files;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -11,6 +9,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 import reluflow.avro.Frame;
+import reluflow.engine.io.SingleObject;
 import reluflow.job.source.SourceRecord;
 
 /**
@@ -34,7 +33,7 @@ public final class AvroFrameFormat implements StreamFormat<SourceRecord> {
                     return null;
                 }
                 Frame frame = frames.next();
-                return SourceRecord.ofFrame(frame, SOURCE_NAME, 0, index++, frame.getSensorId().getBytes(StandardCharsets.UTF_8), encode(frame));
+                return SourceRecord.ofFrame(frame, SOURCE_NAME, 0, index++, frame.getSensorId().getBytes(StandardCharsets.UTF_8), SingleObject.encode(frame));
             }
 
             @Override
@@ -60,16 +59,5 @@ public final class AvroFrameFormat implements StreamFormat<SourceRecord> {
     @Override
     public TypeInformation<SourceRecord> getProducedType() {
         return TypeInformation.of(SourceRecord.class);
-    }
-
-    private static byte[] encode(Frame frame) {
-        try {
-            ByteBuffer buffer = frame.toByteBuffer();
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package reluflow.job.sink;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -9,6 +8,7 @@ import org.apache.flink.util.function.SerializableFunction;
 import reluflow.avro.DeadLetter;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.SparsityReport;
+import reluflow.engine.io.SingleObject;
 import reluflow.job.config.JobConfig;
 
 /** The three Kafka sinks. Keys: the sensor id as UTF-8; dead letters keep the original key. */
@@ -26,7 +26,7 @@ public final class KafkaSinks {
     }
 
     public static KafkaSink<DeadLetter> deadLetters(JobConfig config) {
-        return sink(config, config.deadLetterTopic(), "dead-letters", d -> bytes(d.getKey()));
+        return sink(config, config.deadLetterTopic(), "dead-letters", d -> d.getKey() == null ? null : SingleObject.bytes(d.getKey()));
     }
 
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(JobConfig config, String topic, String name,
@@ -45,14 +45,5 @@ public final class KafkaSinks {
 
     private static byte[] utf8(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        byte[] out = new byte[buffer.remaining()];
-        buffer.duplicate().get(out);
-        return out;
     }
 }
