@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import reluflow.kafka.KafkaBrokerMain;
+import java.time.Duration;
+import reluflow.cli.stack.KafkaProcess;
 
 @Command(name = "kafka", mixinStandardHelpOptions = true,
         description = "Start and stop a real Kafka broker (KRaft, from the Kafka jars) as its own process, for longer local work.",
@@ -49,7 +50,7 @@ public final class KafkaCommand {
         @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "Data, log and pid folder (default: ${DEFAULT-VALUE}).")
         Path dir;
 
-        @Option(names = "--topics", defaultValue = "frames:2,detections:2,sparsity:1,dead-letters:1",
+        @Option(names = "--topics", defaultValue = KafkaProcess.DEFAULT_TOPICS,
                 description = "Topics to create, name:partitions,... (default: ${DEFAULT-VALUE}).")
         String topics;
 
@@ -65,31 +66,12 @@ public final class KafkaCommand {
                 return 0;
             }
             Path log = dir.resolve("kafka.log");
-            List<String> command = new ArrayList<>(List.of(
-                    ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-                    "-cp", System.getProperty("java.class.path"), KafkaBrokerMain.class.getName(),
-                    "--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort),
-                    "--data-dir", dir.resolve("data").toAbsolutePath().toString(), "--topics", topics));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                Optional<String> ready = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                        .filter(l -> l.startsWith(KafkaBrokerMain.READY_MARKER + " ")).findFirst();
-                if (ready.isPresent()) {
-                    String bootstrap = ready.get().substring(ready.get().indexOf("bootstrap=") + "bootstrap=".length()).strip();
-                    Files.writeString(pidFile(dir), Long.toString(process.pid()));
-                    Files.writeString(addressFile(dir), bootstrap);
-                    out.println("Kafka runs at " + bootstrap + " (pid " + process.pid() + ", topics " + topics + ", log " + log + ")");
-                    return 0;
-                }
-                if (!process.isAlive()) {
-                    throw new UserError("Kafka did not start (exit code " + process.exitValue() + "):\n" + Files.readString(log));
-                }
-                Thread.sleep(200);
-            }
-            process.destroy();
-            throw new UserError("Kafka did not come up within 60 s; see " + log);
+            Process process = KafkaProcess.start(port, controllerPort, dir.resolve("data"), topics, log, Duration.ofSeconds(60));
+            String bootstrap = KafkaProcess.bootstrap(log).orElseThrow();
+            Files.writeString(pidFile(dir), Long.toString(process.pid()));
+            Files.writeString(addressFile(dir), bootstrap);
+            out.println("Kafka runs at " + bootstrap + " (pid " + process.pid() + ", topics " + topics + ", log " + log + ")");
+            return 0;
         }
     }
 

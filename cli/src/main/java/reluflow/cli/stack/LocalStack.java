@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import reluflow.cli.UserError;
-import reluflow.kafka.KafkaBrokerMain;
 
 /**
  * A real local stack, each part its own JVM: a Kafka broker (KRaft) and a Flink standalone session
@@ -123,25 +122,10 @@ public final class LocalStack {
     }
 
     private void startKafka() throws IOException, InterruptedException {
-        Path log = settings.logDir().resolve("kafka.log");
-        List<String> command = List.of(java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"), KafkaBrokerMain.class.getName(),
-                "--port", Integer.toString(settings.kafkaPort()), "--controller-port", Integer.toString(settings.kafkaControllerPort()),
-                "--data-dir", settings.runDir().resolve("kafka-data").toAbsolutePath().toString(),
-                "--topics", "frames:2,detections:2,sparsity:1,dead-letters:1");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = KafkaProcess.start(settings.kafkaPort(), settings.kafkaControllerPort(), settings.runDir().resolve("kafka-data"),
+                KafkaProcess.DEFAULT_TOPICS, settings.logDir().resolve("kafka.log"), java.time.Duration.ofSeconds(START_TIMEOUT_SECONDS));
         writePid("kafka", process);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            if (Files.readString(log).lines().anyMatch(l -> l.startsWith(KafkaBrokerMain.READY_MARKER + " "))) {
-                out.println("Kafka         " + settings.kafkaBootstrap() + " (pid " + process.pid() + ")");
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new UserError("Kafka did not start; its log " + log + " says:\n" + tail(log));
-            }
-            Thread.sleep(200);
-        }
-        throw new UserError("Kafka did not come up within " + START_TIMEOUT_SECONDS + " s; see " + log);
+        out.println("Kafka         " + settings.kafkaBootstrap() + " (pid " + process.pid() + ")");
     }
 
     private void startFlink(String name, String mainClass, String resourceCommand, List<String> extraArgs) throws IOException, InterruptedException {
