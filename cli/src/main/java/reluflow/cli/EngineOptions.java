@@ -26,6 +26,9 @@ public final class EngineOptions {
     @Option(names = "--model-version", description = "Model version stamped on outputs (default: the model's model_version).")
     String modelVersion;
 
+    @Option(names = "--model-sha256", description = "Expected SHA-256 of the model file (as sha256sum prints it); another file refuses to start (default: not checked).")
+    String modelSha256;
+
     @Option(names = "--uint8-scale", description = "UINT8 frames feed float models as value*scale+offset (default: 1/255).")
     Float uint8Scale;
 
@@ -77,6 +80,7 @@ public final class EngineOptions {
         put(s, "model.input-name", inputName);
         put(s, "model.name", modelName);
         put(s, "model.version", modelVersion);
+        put(s, "model.sha256", modelSha256);
         put(s, "engine.uint8-scale", uint8Scale);
         put(s, "engine.uint8-offset", uint8Offset);
         put(s, "engine.max-frame-bytes", maxFrameBytes);
@@ -117,6 +121,9 @@ public final class EngineOptions {
         }
         if (maxFrameBytes != null) {
             config = config.withMaxFrameBytes(maxFrameBytes);
+        }
+        if (modelSha256 != null) {
+            config = config.withModelSha256(modelSha256);
         }
         DecoderConfig d = new DecoderConfig(decoder, classifierOutput, activation, topK, minScore, labels,
                 boxesOutput, scoresOutput, boxCoordinates, nmsIou, maxDetections);

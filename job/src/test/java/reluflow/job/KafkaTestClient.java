@@ -20,15 +20,26 @@ public final class KafkaTestClient {
     }
 
     public static void produce(String bootstrap, String topic, List<byte[][]> keyValues) throws Exception {
+        produce(bootstrap, topic, keyValues, new Properties());
+    }
+
+    /** extra: client properties on top, e.g. security.protocol and sasl.* for a secured listener. */
+    public static void produce(String bootstrap, String topic, List<byte[][]> keyValues, Properties extra) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.putAll(extra);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (byte[][] kv : keyValues) {
-                producer.send(new ProducerRecord<>(topic, kv[0], kv[1]));
+                sent.add(producer.send(new ProducerRecord<>(topic, kv[0], kv[1])));
             }
             producer.flush();
+            // A failed send (e.g. authentication) fails the caller instead of passing unnoticed.
+            for (java.util.concurrent.Future<?> future : sent) {
+                future.get();
+            }
         }
     }
 
@@ -36,11 +47,18 @@ public final class KafkaTestClient {
     public static List<ConsumerRecord<byte[], byte[]>> consumeUntil(String bootstrap, String topic,
                                                                    Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
                                                                    Duration timeout) {
+        return consumeUntil(bootstrap, topic, done, timeout, new Properties());
+    }
+
+    public static List<ConsumerRecord<byte[], byte[]>> consumeUntil(String bootstrap, String topic,
+                                                                   Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+                                                                   Duration timeout, Properties extra) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic + "-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putAll(extra);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

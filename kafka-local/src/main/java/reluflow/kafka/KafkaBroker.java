@@ -61,6 +61,8 @@ public final class KafkaBroker implements AutoCloseable {
     public static final int NODE_ID = 1;
     /** Name of the client listener. */
     public static final String BROKER_LISTENER = "PLAINTEXT";
+    /** Name of the optional SASL_PLAINTEXT (mechanism PLAIN) client listener; see {@link Settings#withSaslPlainUser}. */
+    public static final String SASL_LISTENER = "SASL_PLAIN";
     /** Name of the controller (KRaft quorum) listener. */
     public static final String CONTROLLER_LISTENER = "CONTROLLER";
     /** {@code transaction.max.timeout.ms}: one hour, Flink's KafkaSink default transaction timeout. */
@@ -73,6 +75,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final boolean deleteDataDirOnClose;
     private final int brokerPort;
     private final int controllerPort;
+    private final int saslPort;
     private final KafkaRaftServer server;
     private boolean closed;
 
@@ -85,11 +88,13 @@ public final class KafkaBroker implements AutoCloseable {
      * @param host the address both listeners bind to and advertise; default {@code 127.0.0.1}
      * @param brokerPort client listener port; 0 picks a free port
      * @param controllerPort controller listener port; 0 picks a free port
-     * @param extraBrokerProperties broker properties applied last, over the defaults (for example
-     *     to add a SASL listener)
+     * @param extraBrokerProperties broker properties applied last, over the defaults
+     * @param saslPlainUsers user name to password; when not empty the broker also opens a
+     *     SASL_PLAINTEXT listener ({@link #SASL_LISTENER}, mechanism PLAIN, a free port) that accepts
+     *     exactly these users, next to the PLAINTEXT one, which stays for tests' own admin clients
      */
     public record Settings(Path dataDir, String host, int brokerPort, int controllerPort,
-                           Map<String, String> extraBrokerProperties) {
+                           Map<String, String> extraBrokerProperties, Map<String, String> saslPlainUsers) {
 
         public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -104,6 +109,18 @@ public final class KafkaBroker implements AutoCloseable {
             extraBrokerProperties = extraBrokerProperties == null
                     ? Map.of()
                     : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraBrokerProperties));
+            saslPlainUsers = saslPlainUsers == null
+                    ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(saslPlainUsers));
+            saslPlainUsers.forEach((user, password) -> {
+                checkJaasValue("SASL user name", user);
+                checkJaasValue("SASL password of " + user, password);
+            });
+        }
+
+        /** Without SASL users (the settings before the SASL listener existed). */
+        public Settings(Path dataDir, String host, int brokerPort, int controllerPort, Map<String, String> extraBrokerProperties) {
+            this(dataDir, host, brokerPort, controllerPort, extraBrokerProperties, Map.of());
         }
 
         /** Temporary data dir, 127.0.0.1, free ports, no extra properties. */
@@ -112,31 +129,49 @@ public final class KafkaBroker implements AutoCloseable {
         }
 
         public Settings withDataDir(Path dir) {
-            return new Settings(dir, host, brokerPort, controllerPort, extraBrokerProperties);
+            return new Settings(dir, host, brokerPort, controllerPort, extraBrokerProperties, saslPlainUsers);
         }
 
         public Settings withHost(String newHost) {
-            return new Settings(dataDir, newHost, brokerPort, controllerPort, extraBrokerProperties);
+            return new Settings(dataDir, newHost, brokerPort, controllerPort, extraBrokerProperties, saslPlainUsers);
         }
 
         public Settings withBrokerPort(int port) {
-            return new Settings(dataDir, host, port, controllerPort, extraBrokerProperties);
+            return new Settings(dataDir, host, port, controllerPort, extraBrokerProperties, saslPlainUsers);
         }
 
         public Settings withControllerPort(int port) {
-            return new Settings(dataDir, host, brokerPort, port, extraBrokerProperties);
+            return new Settings(dataDir, host, brokerPort, port, extraBrokerProperties, saslPlainUsers);
         }
 
         /** Replaces all extra broker properties. */
         public Settings withExtraBrokerProperties(Map<String, String> props) {
-            return new Settings(dataDir, host, brokerPort, controllerPort, props);
+            return new Settings(dataDir, host, brokerPort, controllerPort, props, saslPlainUsers);
         }
 
         /** Adds (or replaces) one extra broker property. */
         public Settings withBrokerProperty(String key, String value) {
             Map<String, String> props = new LinkedHashMap<>(extraBrokerProperties);
             props.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-            return new Settings(dataDir, host, brokerPort, controllerPort, props);
+            return new Settings(dataDir, host, brokerPort, controllerPort, props, saslPlainUsers);
+        }
+
+        /**
+         * Adds a user to the SASL_PLAINTEXT/PLAIN listener, opening that listener with the first user.
+         * Clients connect to {@link KafkaBroker#saslBootstrapServers()} with security.protocol
+         * SASL_PLAINTEXT, sasl.mechanism PLAIN and {@link KafkaBroker#plainJaasConfig}.
+         */
+        public Settings withSaslPlainUser(String user, String password) {
+            Map<String, String> users = new LinkedHashMap<>(saslPlainUsers);
+            users.put(Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"));
+            return new Settings(dataDir, host, brokerPort, controllerPort, extraBrokerProperties, users);
+        }
+
+        // Values are written inside double quotes of a JAAS line; a quote or backslash would end or escape them.
+        private static void checkJaasValue(String what, String value) {
+            if (value == null || value.isEmpty() || value.indexOf('"') >= 0 || value.indexOf('\\') >= 0 || value.indexOf(';') >= 0) {
+                throw new IllegalArgumentException(what + " must be non-empty without '\"', '\\' or ';'");
+            }
         }
 
         private static void checkPort(String name, int port) {
@@ -147,12 +182,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private KafkaBroker(Settings settings, Path dataDir, boolean deleteDataDirOnClose,
-                        int brokerPort, int controllerPort, KafkaRaftServer server) {
+                        int brokerPort, int controllerPort, int saslPort, KafkaRaftServer server) {
         this.settings = settings;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.saslPort = saslPort;
         this.server = server;
     }
 
@@ -176,6 +212,7 @@ public final class KafkaBroker implements AutoCloseable {
         if (brokerPort == controllerPort) {
             throw new IllegalArgumentException("broker and controller port are both " + brokerPort);
         }
+        int saslPort = settings.saslPlainUsers().isEmpty() ? -1 : freePort(host, brokerPort, controllerPort);
 
         boolean temp = settings.dataDir() == null;
         Path dataDir;
@@ -188,7 +225,7 @@ public final class KafkaBroker implements AutoCloseable {
 
         KafkaRaftServer server = null;
         try {
-            Properties props = brokerProperties(settings, dataDir, brokerPort, controllerPort);
+            Properties props = brokerProperties(settings, dataDir, brokerPort, controllerPort, saslPort);
             Path configFile = dataDir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 props.store(out, "written by reluflow KafkaBroker; regenerated on every start");
@@ -204,7 +241,7 @@ public final class KafkaBroker implements AutoCloseable {
                 server = null;
                 throw translateBindFailure(e, host, brokerPort, controllerPort);
             }
-            KafkaBroker broker = new KafkaBroker(settings, dataDir, temp, brokerPort, controllerPort, server);
+            KafkaBroker broker = new KafkaBroker(settings, dataDir, temp, brokerPort, controllerPort, saslPort, server);
             broker.awaitReady();
             LOG.info("Kafka broker up at {} (controller {}:{}, data {}) in {} ms", broker.bootstrapServers(),
                     host, controllerPort, dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -229,6 +266,19 @@ public final class KafkaBroker implements AutoCloseable {
     /** The client bootstrap address, {@code HOST:PORT}. */
     public String bootstrapServers() {
         return hostPort(settings.host(), brokerPort);
+    }
+
+    /** The SASL_PLAINTEXT (PLAIN) listener's address, {@code HOST:PORT}; only with {@link Settings#withSaslPlainUser}. */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker has no SASL listener: start it with Settings.withSaslPlainUser(user, password)");
+        }
+        return hostPort(settings.host(), saslPort);
+    }
+
+    /** The client-side sasl.jaas.config for the PLAIN mechanism. */
+    public static String plainJaasConfig(String user, String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
     public String host() {
@@ -311,6 +361,11 @@ public final class KafkaBroker implements AutoCloseable {
     // ----------------------------------------------------------------------------------------
 
     static Properties brokerProperties(Settings s, Path dataDir, int brokerPort, int controllerPort) {
+        return brokerProperties(s, dataDir, brokerPort, controllerPort, -1);
+    }
+
+    /** saslPort: the SASL_PLAINTEXT listener's port, or -1 for none. */
+    static Properties brokerProperties(Settings s, Path dataDir, int brokerPort, int controllerPort, int saslPort) {
         String host = s.host();
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
@@ -326,6 +381,9 @@ public final class KafkaBroker implements AutoCloseable {
                 BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.setProperty("inter.broker.listener.name", BROKER_LISTENER);
         p.setProperty("log.dirs", dataDir.resolve("logs").toString());
+        if (saslPort >= 0) {
+            addSaslPlainListener(p, host, saslPort, s.saslPlainUsers());
+        }
 
         // One node: every internal topic with replication factor 1.
         p.setProperty("default.replication.factor", "1");
@@ -351,6 +409,24 @@ public final class KafkaBroker implements AutoCloseable {
 
         s.extraBrokerProperties().forEach(p::setProperty);
         return p;
+    }
+
+    /**
+     * A client listener with SASL_PLAINTEXT and the PLAIN mechanism beside PLAINTEXT; the broker's own
+     * (inter-broker, controller) traffic stays on PLAINTEXT, so only clients authenticate. The users
+     * are the PlainLoginModule's user_NAME="PASSWORD" options of the listener's JAAS configuration.
+     */
+    private static void addSaslPlainListener(Properties p, String host, int port, Map<String, String> users) {
+        String address = SASL_LISTENER + "://" + hostPort(host, port);
+        p.setProperty("listeners", p.getProperty("listeners") + "," + address);
+        p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + "," + address);
+        p.setProperty("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + "," + SASL_LISTENER + ":SASL_PLAINTEXT");
+        p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+        String prefix = "listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+        p.setProperty(prefix + "sasl.enabled.mechanisms", "PLAIN");
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        p.setProperty(prefix + "plain.sasl.jaas.config", jaas.append(';').toString());
     }
 
     private static void formatIfNeeded(Properties props, Path configFile) throws IOException {
@@ -450,12 +526,13 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort(String host, int avoid) {
+    private static int freePort(String host, int... avoid) {
         for (int i = 0; i < 10; i++) {
             try (ServerSocket s = new ServerSocket()) {
                 s.setReuseAddress(true);
                 s.bind(new InetSocketAddress(host, 0));
-                if (s.getLocalPort() != avoid) {
+                int port = s.getLocalPort();
+                if (java.util.Arrays.stream(avoid).noneMatch(a -> a == port)) {
                     return s.getLocalPort();
                 }
             } catch (IOException e) {

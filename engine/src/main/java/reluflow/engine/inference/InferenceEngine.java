@@ -73,6 +73,7 @@ public final class InferenceEngine implements AutoCloseable {
 
     private InferenceEngine(EngineConfig config, ModelFile file) throws EngineException {
         this.config = config.validate();
+        checkPin(config, file);
         this.environment = OrtEnvironment.getEnvironment();
         this.graph = new OnnxGraph(ExternalData.inline(file.proto(), file.path()));
         this.identity = ModelIdentity.newBuilder()
@@ -386,6 +387,14 @@ public final class InferenceEngine implements AutoCloseable {
         } catch (OrtException e) {
             throw new EngineException("Model " + config.modelPath() + " failed a test run on a zero frame of shape "
                     + layout.describeFrameShape() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A pinned model must be the very file that was pinned: a swapped or damaged model must not serve silently. */
+    private static void checkPin(EngineConfig config, ModelFile file) throws EngineException {
+        if (config.modelSha256() != null && !config.modelSha256().equals(file.sha256())) {
+            throw new EngineException("Model file " + file.path() + " has SHA-256 " + file.sha256() + " but model.sha256 expects "
+                    + config.modelSha256() + ": the file was replaced or damaged; deploy the pinned model or update the pin");
         }
     }
 

@@ -255,7 +255,8 @@ public final class JobConfig implements Serializable {
                 get(ReluflowOptions.UINT8_SCALE),
                 get(ReluflowOptions.UINT8_OFFSET),
                 get(ReluflowOptions.MAX_FRAME_BYTES),
-                decoder);
+                decoder,
+                get(ReluflowOptions.MODEL_SHA256));
     }
 
     /** Every setting, sorted, with secrets (passwords, JAAS configs, keys, tokens) masked: safe to log and print. */

@@ -70,6 +70,8 @@ public final class ReluflowOptions {
             .withDescription("Model name stamped on outputs (default: file name without .onnx).");
     public static final ConfigOption<String> MODEL_VERSION = key("model.version").stringType().noDefaultValue()
             .withDescription("Model version stamped on outputs (default: the model's model_version).");
+    public static final ConfigOption<String> MODEL_SHA256 = key("model.sha256").stringType().noDefaultValue()
+            .withDescription("Expected SHA-256 of the model file (64 hex digits, as sha256sum prints). When set, a model file with another hash refuses to start, at submission and on every TaskManager.");
     public static final ConfigOption<String> INPUT_NAME = key("model.input-name").stringType().noDefaultValue()
             .withDescription("Model input fed with frames (default: the model's only input).");
     public static final ConfigOption<ExecutionProvider> PROVIDER = key("engine.provider").enumType(ExecutionProvider.class)

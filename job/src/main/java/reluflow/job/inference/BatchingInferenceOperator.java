@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -13,6 +14,7 @@ import org.apache.flink.util.OutputTag;
 import reluflow.avro.DeadLetter;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.ModelIdentity;
+import reluflow.engine.EngineException;
 import reluflow.engine.inference.FrameDetectionsMapper;
 import reluflow.engine.inference.FrameOutcome;
 import reluflow.engine.inference.FrameResult;
@@ -62,7 +64,14 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
     @Override
     public void open() throws Exception {
         super.open();
-        engine = SharedEngines.acquire(config);
+        try {
+            engine = SharedEngines.acquire(config);
+        } catch (EngineException e) {
+            // A missing, corrupt or re-pinned model stays bad on every restart: retried by the restart
+            // strategy it would loop (for ever with the default exponential-delay) and hide the reason.
+            // Fail the job at once; the EngineException, with its message, is the cause of the failure.
+            throw new SuppressRestartsException(e);
+        }
         metrics = new InferenceMetrics(getMetricGroup(), engine.engine().layers(), engine.loadMillis());
         buffer = new ArrayList<>(maxBatch);
         bufferTimestamps = new long[maxBatch];

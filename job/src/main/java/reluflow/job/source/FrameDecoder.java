@@ -3,10 +3,12 @@ package reluflow.job.source;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.MissingSchemaException;
 import reluflow.avro.ErrorKind;
 import reluflow.avro.Frame;
+import reluflow.engine.config.EngineConfig;
 
 /**
  * Decodes a Kafka value as a Frame in Avro single-object encoding. Never throws: whatever the
@@ -15,14 +17,40 @@ import reluflow.avro.Frame;
 public final class FrameDecoder {
     private static final byte[] MARKER = {(byte) 0xC3, (byte) 0x01};
     private static final int HEADER = 10;
+    /**
+     * Room beside a frame's data for the header, sensor id, shape and attributes. A record larger than
+     * engine.max-frame-bytes plus this cannot hold a frame the engine accepts, so it is turned away
+     * before decoding: decoding it would only allocate its size again to then reject it as TOO_LARGE.
+     */
+    public static final int FIELDS_ALLOWANCE = 64 * 1024;
+    private static final long FRAME_FINGERPRINT = SchemaNormalization.parsingFingerprint64(Frame.getClassSchema());
 
     private FrameDecoder() {
     }
 
+    /** Decodes with the default engine.max-frame-bytes. */
     public static SourceRecord decode(String topic, int partition, long offset, byte[] key, byte[] value) {
+        return decode(topic, partition, offset, key, value, EngineConfig.DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    /** Decodes a record; one larger than maxFrameBytes plus {@link #FIELDS_ALLOWANCE} is TOO_LARGE without decoding. */
+    public static SourceRecord decode(String topic, int partition, long offset, byte[] key, byte[] value, int maxFrameBytes) {
         String problem = checkHeader(value);
         if (problem != null) {
             return dead(topic, partition, offset, key, value, problem);
+        }
+        long limit = (long) maxFrameBytes + FIELDS_ALLOWANCE;
+        if (value.length > limit) {
+            return SourceRecord.ofDeadLetter(DeadLetters.of(topic, partition, offset, key, value, ErrorKind.TOO_LARGE,
+                    "record of " + value.length + " bytes exceeds engine.max-frame-bytes (" + maxFrameBytes + ") plus "
+                            + FIELDS_ALLOWANCE + " bytes for the other fields; rejected before decoding"));
+        }
+        // Only the Frame schema is registered with the decoder; another fingerprint fails below without reading the body.
+        if (fingerprintOf(value) == FRAME_FINGERPRINT) {
+            String lie = AvroLengthScan.check(Frame.getClassSchema(), value, HEADER);
+            if (lie != null) {
+                return dead(topic, partition, offset, key, value, "corrupt Frame body: " + lie);
+            }
         }
         try {
             Frame frame = Frame.getDecoder().decode(ByteBuffer.wrap(value));
@@ -58,8 +86,11 @@ public final class FrameDecoder {
     }
 
     private static String fingerprint(byte[] value) {
-        long fp = ByteBuffer.wrap(value, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-        return String.format("%016x", fp);
+        return String.format("%016x", fingerprintOf(value));
+    }
+
+    private static long fingerprintOf(byte[] value) {
+        return ByteBuffer.wrap(value, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     private static String hex(byte[] bytes, int max) {

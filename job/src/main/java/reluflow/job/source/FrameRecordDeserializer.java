@@ -12,9 +12,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class FrameRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
     private static final long serialVersionUID = 1L;
 
+    private final int maxFrameBytes;
+
+    /** maxFrameBytes: engine.max-frame-bytes; far larger records are turned away before decoding. */
+    public FrameRecordDeserializer(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
-        out.collect(FrameDecoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value()));
+        out.collect(FrameDecoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value(), maxFrameBytes));
     }
 
     @Override

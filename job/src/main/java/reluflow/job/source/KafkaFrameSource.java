@@ -21,7 +21,7 @@ public final class KafkaFrameSource {
                 .setBootstrapServers(config.bootstrapServers())
                 .setGroupId(config.groupId())
                 .setStartingOffsets(startingOffsets(config))
-                .setDeserializer(new FrameRecordDeserializer())
+                .setDeserializer(new FrameRecordDeserializer(config.engineConfig().maxFrameBytes()))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 // Frames from transactional producers count once committed; users may override below.
                 .setProperty("isolation.level", "read_committed")

@@ -260,4 +260,55 @@ class BatchingInferenceOperatorTest {
         harness(config, null);
         assertThat(SharedEngines.openEngines()).isEqualTo(1);
     }
+
+    @Test
+    void aFrameWithANullKeyIsServedAndItsDeadLetterKeepsTheNullKey() throws Exception {
+        var harness = harness(config(10, HOUR), null);
+        Frame good = frames(1).get(0);
+        Frame misShaped = Frame.newBuilder(good).setFrameId(7).setShape(List.of(65)).build();
+        harness.processElement(new StreamRecord<>(FrameDecoder.decode("frames", 0, 0, null, JobTestSupport.encode(good)), 1_000L));
+        harness.processElement(new StreamRecord<>(FrameDecoder.decode("frames", 0, 1, null, JobTestSupport.encode(misShaped)), 1_000L));
+        harness.getOperator().finish();
+
+        // The detections sink keys by sensor id (KafkaSinks), so a null input key loses nothing.
+        assertThat(harness.extractOutputValues()).extracting(FrameDetections::getSensorId).containsExactly(good.getSensorId());
+        List<DeadLetter> dead = harness.getSideOutput(BatchingInferenceOperator.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getErrorKind()).isEqualTo(ErrorKind.SHAPE_MISMATCH);
+        assertThat(dead.get(0).getKey()).isNull();
+    }
+
+    @Test
+    void absurdShapesWrongDataLengthsAndInfinitiesAreDeadLettersWithPreciseMessages() throws Exception {
+        var harness = harness(config(10, HOUR), null);
+        Frame good = frames(1).get(0);
+        // [2147483647, 2] would be 16 GiB of floats: rejected by arithmetic on the shape, nothing allocated for it.
+        Frame absurd = Frame.newBuilder(good).setFrameId(1).setShape(List.of(Integer.MAX_VALUE, 2)).build();
+        Frame shortData = Frame.newBuilder(good).setFrameId(2).setData(ByteBuffer.allocate(255)).build();
+        ByteBuffer plusInf = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+        plusInf.putFloat(4 * 5, Float.POSITIVE_INFINITY);
+        ByteBuffer minusInf = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+        minusInf.putFloat(4 * 63, Float.NEGATIVE_INFINITY);
+        Frame positive = Frame.newBuilder(good).setFrameId(3).setData(plusInf).build();
+        Frame negative = Frame.newBuilder(good).setFrameId(4).setData(minusInf).build();
+        List<Frame> bad = List.of(absurd, shortData, positive, negative);
+        for (int i = 0; i < bad.size(); i++) {
+            harness.processElement(new StreamRecord<>(JobTestSupport.fromKafka(bad.get(i), i), 1_000L));
+        }
+        harness.getOperator().finish();
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        List<DeadLetter> dead = harness.getSideOutput(BatchingInferenceOperator.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+        assertThat(dead).extracting(DeadLetter::getErrorKind).containsExactly(
+                ErrorKind.TOO_LARGE, ErrorKind.SHAPE_MISMATCH, ErrorKind.NON_FINITE, ErrorKind.NON_FINITE);
+        assertThat(dead).extracting(DeadLetter::getErrorMessage).containsExactly(
+                "shape [2147483647, 2] has more elements than the limit of " + EngineConfig.DEFAULT_MAX_FRAME_BYTES + " bytes allows",
+                "data has 255 bytes but shape [64] of FLOAT32 needs 256",
+                "value Infinity at element 5 is not finite",
+                "value -Infinity at element 63 is not finite");
+        assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(0L, 1L, 2L, 3L);
+        InferenceMetrics metrics = ((BatchingInferenceOperator) harness.getOperator()).metrics();
+        assertThat(metrics.deadLetters(ErrorKind.NON_FINITE)).isEqualTo(2);
+        assertThat(metrics.batchSize.getCount()).as("no batch reached ONNX Runtime").isZero();
+    }
 }
