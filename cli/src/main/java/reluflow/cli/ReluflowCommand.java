@@ -15,6 +15,7 @@ import reluflow.cli.replay.ReplayCommand;
                 FramesCommand.class,
                 InferCommand.class,
                 RunCommand.class,
+                reluflow.cli.bench.BenchCommand.class,
                 JobCommand.class,
                 KafkaCommand.class,
                 RecordCommand.class,

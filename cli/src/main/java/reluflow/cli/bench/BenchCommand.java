@@ -1,0 +1,261 @@
+package reluflow.cli.bench;
+
+import ai.onnxruntime.OrtEnvironment;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import reluflow.avro.Frame;
+import reluflow.kafka.KafkaBroker;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures ReluFlow on this machine, in one process: ONNX Runtime's raw ceiling, the engine (plain and "
+                + "instrumented), Kafka's pass-through ceiling on an in-process broker, and the whole pipeline Kafka -> Flink "
+                + "(MiniCluster) -> Kafka at parallelism 1 and 2 (sustained frames/s, end-to-end latency at 50%% and 90%% of it), "
+                + "with the ratios between them and the targets they are held to.",
+                "Pipeline runs use AT_LEAST_ONCE: exactly-once results only become readable at each checkpoint, so its "
+                + "latency is bounded below by checkpoint.interval, not by the pipeline."})
+public final class BenchCommand implements Callable<Integer> {
+    static final double STUDY_PER_SLOT = CrayfishModel.STUDY_FRAMES_PER_SECOND_PER_SLOT;
+
+    @Option(names = "--models", split = ",", description = "Models: mlp, cnn, crayfish (default: all three; --quick: mlp).")
+    List<String> models;
+
+    @Option(names = "--duration", description = "Seconds per raw/engine measurement, after a warm-up of a third of it "
+            + "(default: 1.5; --quick: 0.4).")
+    Double duration;
+
+    @Option(names = "--frames", description = "Frames pre-loaded for the Kafka ceiling and each pipeline throughput run "
+            + "(default: 20000; --quick: 3000).")
+    Integer frames;
+
+    @Option(names = "--latency-seconds", description = "Seconds of paced sending per latency measurement (default: 4; --quick: 1.5).")
+    Double latencySeconds;
+
+    @Option(names = "--batches", split = ",", description = "Engine batch sizes (default: 1,8,32,128; --quick: 1,32).")
+    List<Integer> batches;
+
+    @Option(names = "--parallelism", split = ",", description = "Pipeline parallelisms (default: 1,2).")
+    List<Integer> parallelisms;
+
+    @Option(names = "--threads", defaultValue = "1", description = "ONNX Runtime intra-op threads per session (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--sample-rate", defaultValue = "1.0",
+            description = "sparsity.sample-rate of the pipeline runs (default: ${DEFAULT-VALUE}, the job's default).")
+    double pipelineSampleRate;
+
+    @Option(names = "--set", description = "Extra job setting for the pipeline runs, key=value (repeatable), e.g. kafka.properties.linger.ms=0.")
+    Map<String, String> jobSettings = new LinkedHashMap<>();
+
+    @Option(names = "--skip-pipeline", description = "Leave out the Kafka and pipeline measurements.")
+    boolean skipPipeline;
+
+    @Option(names = "--quick", description = "A smoke run for CI, under 2 minutes: mlp only, batches 1 and 32, short durations.")
+    boolean quick;
+
+    @Option(names = "--json", description = "Also write every figure, the settings and the machine's facts to this JSON file.")
+    Path json;
+
+    @Spec
+    CommandSpec spec;
+
+    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> modelNames = models != null ? models.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList()
+                : quick ? List.of("mlp") : BenchModel.KNOWN;
+        for (String m : modelNames) {
+            if (!BenchModel.KNOWN.contains(m)) {
+                err.println("bench: unknown model '" + m + "'; known: " + String.join(", ", BenchModel.KNOWN));
+                return 2;
+            }
+        }
+        double seconds = duration != null ? duration : quick ? 0.4 : 1.5;
+        double warmup = seconds / 3;
+        int preload = frames != null ? frames : quick ? 3000 : 20000;
+        double latencySecs = latencySeconds != null ? latencySeconds : quick ? 1.5 : 4;
+        List<Integer> batchSizes = batches != null ? batches : quick ? List.of(1, 32) : List.of(1, 8, 32, 128);
+        List<Integer> pars = parallelisms != null ? parallelisms : List.of(1, 2);
+        for (int b : batchSizes) {
+            if (b < 1 || InferenceBench.POOL % b != 0) {
+                err.println("bench: batch sizes must divide " + InferenceBench.POOL + ", got " + b);
+                return 2;
+            }
+        }
+
+        ObjectNode root = mapper.createObjectNode();
+        root.set("machine", machine());
+        ObjectNode settings = root.putObject("settings");
+        settings.put("quick", quick);
+        settings.put("measurement_seconds", seconds);
+        settings.put("warmup_seconds", warmup);
+        settings.put("frames", preload);
+        settings.put("latency_seconds", latencySecs);
+        settings.put("intra_op_threads", threads);
+        settings.put("pipeline_sample_rate", pipelineSampleRate);
+        settings.put("pipeline_delivery", "AT_LEAST_ONCE");
+        settings.put("pipeline_batch_max_size", 32);
+        settings.put("pipeline_batch_max_wait_ms", 10);
+        settings.put("pipeline_checkpoint_interval_s", 10);
+        settings.put("kafka_partitions", KafkaBench.PARTITIONS);
+        settings.putPOJO("batches", batchSizes);
+        settings.putPOJO("parallelism", pars);
+        settings.putPOJO("extra_job_settings", jobSettings);
+        ObjectNode modelsNode = root.putObject("models");
+
+        Path dir = Files.createTempDirectory("reluflow-bench-");
+        Map<String, BenchModel> loaded = new LinkedHashMap<>();
+        Map<String, Path> files = new LinkedHashMap<>();
+        try {
+            for (String name : modelNames) {
+                BenchModel model = BenchModel.of(name);
+                Path file = dir.resolve(name + ".onnx");
+                Files.write(file, model.onnx);
+                loaded.put(name, model);
+                files.put(name, file);
+            }
+            // The model alone first, before the broker and Flink exist to take CPU time.
+            for (BenchModel model : loaded.values()) {
+                ObjectNode m = modelsNode.putObject(model.name);
+                if (model.isCrayfish()) {
+                    m.put("parameters", CrayfishModel.parameters());
+                }
+                List<Frame> pool = model.frames(InferenceBench.POOL);
+                ObjectNode raw = m.putObject("raw");
+                ObjectNode engine = m.putObject("engine");
+                ObjectNode plain = engine.putObject("plain");
+                ObjectNode instrumented = engine.putObject("instrumented");
+                ObjectNode sampled = engine.putObject("sampled10");
+                for (int b : batchSizes) {
+                    progress(err, "%s batch %d: raw, engine plain / every frame / 10%%", model.name, b);
+                    raw.put(Integer.toString(b), InferenceBench.raw(model, b, threads, warmup, seconds));
+                    plain.put(Integer.toString(b), InferenceBench.engine(model, files.get(model.name), pool, b, 0.0, threads, warmup, seconds));
+                    instrumented.put(Integer.toString(b), InferenceBench.engine(model, files.get(model.name), pool, b, 1.0, threads, warmup, seconds));
+                    sampled.put(Integer.toString(b), InferenceBench.engine(model, files.get(model.name), pool, b, 0.1, threads, warmup, seconds));
+                }
+            }
+            if (!skipPipeline) {
+                progress(err, "starting a Kafka broker (KRaft, in-process)");
+                try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Settings.defaults())) {
+                    for (BenchModel model : loaded.values()) {
+                        ObjectNode m = (ObjectNode) modelsNode.get(model.name);
+                        KafkaBench kafka = new KafkaBench(broker, model);
+                        progress(err, "%s: Kafka pass-through of %d frames", model.name, preload);
+                        KafkaBench.KafkaCeiling ceiling = kafka.ceiling(preload);
+                        ObjectNode k = m.putObject("kafka");
+                        k.put("frames_per_s", ceiling.framesPerSecond());
+                        k.put("mb_per_s", ceiling.megabytesPerSecond());
+                        k.put("value_bytes", ceiling.valueBytes());
+                        ObjectNode p = m.putObject("pipeline");
+                        for (int par : pars) {
+                            progress(err, "%s: pipeline at parallelism %d (%d frames, then latency at 50%% and 90%%)", model.name, par, preload);
+                            KafkaBench.PipelineResult r = kafka.pipeline(files.get(model.name), par, preload, new double[] {0.5, 0.9},
+                                    latencySecs, pipelineSettings());
+                            ObjectNode pn = p.putObject("p" + par);
+                            pn.put("parallelism", par);
+                            pn.put("frames_per_s", r.framesPerSecond());
+                            pn.put("seconds_to_all_including_start", r.secondsToAllIncludingStart());
+                            ObjectNode lat = pn.putObject("latency_ms");
+                            r.latency().forEach((pct, l) -> {
+                                ObjectNode ln = lat.putObject(pct);
+                                ln.put("target_rate", l.targetRate());
+                                ln.put("sent_rate", l.sentRate());
+                                ln.put("frames", l.frames());
+                                ln.put("p50", l.p50());
+                                ln.put("p95", l.p95());
+                                ln.put("p99", l.p99());
+                                ln.put("max", l.max());
+                            });
+                        }
+                    }
+                }
+            }
+        } finally {
+            deleteTree(dir);
+        }
+        ((ObjectNode) root.get("machine")).put("load_average_at_end", loadAverage());
+        BenchReport report = new BenchReport(root);
+        report.addRatiosAndTargets();
+        report.print(out);
+        if (json != null) {
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            mapper.writeValue(json.toFile(), root);
+            out.println("Wrote " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Map<String, String> pipelineSettings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("sparsity.sample-rate", Double.toString(pipelineSampleRate));
+        s.put("engine.intra-op-threads", Integer.toString(threads));
+        s.putAll(jobSettings);
+        return s;
+    }
+
+    private ObjectNode machine() {
+        ObjectNode m = mapper.createObjectNode();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu_model", cpuModel());
+        m.put("jvm_version", System.getProperty("java.vm.version"));
+        m.put("jvm_vendor", System.getProperty("java.vm.vendor"));
+        m.put("onnxruntime_version", OrtEnvironment.getEnvironment().getVersion());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put("load_average_at_start", loadAverage());
+        m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        return m;
+    }
+
+    static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name") || l.startsWith("Model") || l.startsWith("Hardware"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + System.getProperty("os.arch") + ")";
+        }
+    }
+
+    /** The 1-minute load average: on a shared machine, other work running beside the bench. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static void progress(PrintWriter err, String format, Object... args) {
+        err.printf("bench: " + format + "%n", args);
+        err.flush();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+}

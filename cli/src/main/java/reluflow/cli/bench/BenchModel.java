@@ -1,0 +1,71 @@
+package reluflow.cli.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import reluflow.avro.Frame;
+import reluflow.engine.demo.DemoModelKind;
+import reluflow.engine.demo.DemoModels;
+import reluflow.engine.demo.SyntheticFrames;
+
+/** A model under test: its ONNX bytes, its input name and a deterministic frame generator. */
+final class BenchModel {
+    static final List<String> KNOWN = List.of("mlp", "cnn", "crayfish");
+    static final int SENSORS = 4;
+    private static final long SEED = 13L;
+
+    final String name;
+    final byte[] onnx;
+    final String input;
+    private final DemoModelKind demo;
+
+    private BenchModel(String name, byte[] onnx, String input, DemoModelKind demo) {
+        this.name = name;
+        this.onnx = onnx;
+        this.input = input;
+        this.demo = demo;
+    }
+
+    static BenchModel of(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "mlp" -> demo(DemoModelKind.MLP);
+            case "cnn" -> demo(DemoModelKind.CNN);
+            case "crayfish" -> new BenchModel("crayfish", CrayfishModel.build(), CrayfishModel.INPUT, null);
+            default -> throw new IllegalArgumentException("unknown model '" + name + "'; known: " + KNOWN);
+        };
+    }
+
+    private static BenchModel demo(DemoModelKind kind) {
+        return new BenchModel(kind.name().toLowerCase(Locale.ROOT), DemoModels.build(kind), DemoModels.inputName(kind), kind);
+    }
+
+    boolean isCrayfish() {
+        return demo == null;
+    }
+
+    Frame frame(long index) {
+        return demo != null ? SyntheticFrames.frame(demo, index, SEED, SENSORS, 0L, 0L) : CrayfishModel.frame(index, SENSORS);
+    }
+
+    List<Frame> frames(int count) {
+        List<Frame> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(frame(i));
+        }
+        return out;
+    }
+
+    static byte[] encode(Frame frame) {
+        try {
+            ByteBuffer buffer = frame.toByteBuffer();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package reluflow.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Ratios and targets over the measured figures, and the printed table; the JSON tree is the single source. */
+final class BenchReport {
+    private final ObjectNode root;
+
+    BenchReport(ObjectNode root) {
+        this.root = root;
+    }
+
+    void addRatiosAndTargets() {
+        ArrayNode targets = root.putArray("targets");
+        Iterator<Map.Entry<String, JsonNode>> it = root.get("models").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = e.getKey();
+            ObjectNode m = (ObjectNode) e.getValue();
+            ObjectNode ratios = m.putObject("ratios");
+            ObjectNode raw = (ObjectNode) m.get("raw");
+            ObjectNode engine = (ObjectNode) m.get("engine");
+            ObjectNode plain = (ObjectNode) engine.get("plain");
+            ObjectNode engineOverRaw = ratios.putObject("engine_over_raw");
+            ObjectNode instrOverPlain = ratios.putObject("instrumented_over_plain");
+            ObjectNode sampledOverPlain = ratios.putObject("sampled10_over_plain");
+            plain.fieldNames().forEachRemaining(b -> {
+                engineOverRaw.put(b, plain.get(b).asDouble() / raw.get(b).asDouble());
+                instrOverPlain.put(b, engine.get("instrumented").get(b).asDouble() / plain.get(b).asDouble());
+                sampledOverPlain.put(b, engine.get("sampled10").get(b).asDouble() / plain.get(b).asDouble());
+            });
+            String ref = plain.has("32") ? "32" : last(plain);
+            if (plain.has("32") && plain.has("1")) {
+                ratios.put("batch32_over_batch1", plain.get("32").asDouble() / plain.get("1").asDouble());
+            }
+            target(targets, name, "engine/raw at batch " + ref, engineOverRaw.get(ref).asDouble(), 0.95, true);
+            target(targets, name, "instrumented (every frame)/plain at batch " + ref, instrOverPlain.get(ref).asDouble(), 0.90, true);
+            target(targets, name, "instrumented (10%)/plain at batch " + ref, sampledOverPlain.get(ref).asDouble(), 0.98, true);
+            if (name.equals("mlp") && ratios.has("batch32_over_batch1")) {
+                target(targets, name, "batch32/batch1 (engine plain)", ratios.get("batch32_over_batch1").asDouble(), 4.0, true);
+            }
+            if (!m.has("pipeline")) {
+                continue;
+            }
+            double kafka = m.get("kafka").get("frames_per_s").asDouble();
+            double ceiling = Math.min(raw.get(ref).asDouble(), kafka);
+            ratios.put("pipeline_ceiling_frames_per_s", ceiling);
+            ratios.put("pipeline_ceiling_is", raw.get(ref).asDouble() <= kafka ? "raw at batch " + ref : "kafka");
+            ObjectNode pOverCeiling = ratios.putObject("pipeline_over_min_raw_kafka");
+            ObjectNode pipeline = (ObjectNode) m.get("pipeline");
+            pipeline.fields().forEachRemaining(p -> {
+                double rate = p.getValue().get("frames_per_s").asDouble();
+                pOverCeiling.put(p.getKey(), rate / ceiling);
+                JsonNode half = p.getValue().get("latency_ms").get("50");
+                if (half != null) {
+                    target(targets, name, "p99 latency (ms) at 50% of sustained, parallelism " + p.getValue().get("parallelism").asInt(),
+                            half.get("p99").asDouble(), 50, false);
+                }
+            });
+            if (pOverCeiling.has("p1") && !name.equals("crayfish")) {
+                target(targets, name, "pipeline/min(raw, Kafka) at parallelism 1", pOverCeiling.get("p1").asDouble(), 0.80, true);
+            }
+            if (pipeline.has("p1") && pipeline.has("p2")) {
+                double scale = pipeline.get("p2").get("frames_per_s").asDouble() / pipeline.get("p1").get("frames_per_s").asDouble();
+                ratios.put("p2_over_p1", scale);
+                if (name.equals("cnn")) {
+                    target(targets, name, "parallelism2/parallelism1 (2 slots x " + root.get("settings").get("intra_op_threads").asInt()
+                            + " threads, " + root.get("machine").get("cores").asInt() + " cores)", scale, 1.7, true);
+                }
+            }
+            if (name.equals("crayfish")) {
+                ObjectNode study = ratios.putObject("crayfish_study");
+                study.put("study_frames_per_s_per_slot", BenchCommand.STUDY_PER_SLOT);
+                ObjectNode perSlot = study.putObject("per_slot_frames_per_s");
+                ObjectNode vsStudy = study.putObject("per_slot_over_study");
+                pipeline.fields().forEachRemaining(p -> {
+                    double slot = p.getValue().get("frames_per_s").asDouble() / p.getValue().get("parallelism").asInt();
+                    perSlot.put(p.getKey(), slot);
+                    vsStudy.put(p.getKey(), slot / BenchCommand.STUDY_PER_SLOT);
+                });
+                String best = best(vsStudy);
+                target(targets, name, "end-to-end per slot / study's 1,100 frames/s (" + best + ")", vsStudy.get(best).asDouble(), 20, true);
+            }
+        }
+    }
+
+    private static void target(ArrayNode targets, String model, String what, double value, double threshold, boolean atLeast) {
+        ObjectNode t = targets.addObject();
+        t.put("model", model);
+        t.put("target", what);
+        t.put("value", value);
+        t.put("threshold", threshold);
+        t.put("at_least", atLeast);
+        t.put("met", atLeast ? value >= threshold : value <= threshold);
+    }
+
+    private static String last(ObjectNode node) {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys.get(keys.size() - 1);
+    }
+
+    private static String best(ObjectNode node) {
+        String best = null;
+        Iterator<String> it = node.fieldNames();
+        while (it.hasNext()) {
+            String k = it.next();
+            if (best == null || node.get(k).asDouble() > node.get(best).asDouble()) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    void print(PrintWriter out) {
+        JsonNode machine = root.get("machine");
+        JsonNode settings = root.get("settings");
+        out.printf("%nReluFlow bench: %s, %d cores, JVM %s, ONNX Runtime %s, intra-op threads %d%n",
+                machine.get("cpu_model").asText(), machine.get("cores").asInt(), machine.get("jvm_version").asText(),
+                machine.get("onnxruntime_version").asText(), settings.get("intra_op_threads").asInt());
+        out.printf("/proc/loadavg at start: %s; at end: %s (the machine is shared: other work competes for the cores)%n",
+                machine.get("load_average_at_start").asText(), machine.get("load_average_at_end").asText());
+
+        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up; engine = InferenceEngine.infer, instrumented = "
+                + "sparsity measured on every frame / on 10%%)%n", settings.get("measurement_seconds").asDouble(),
+                settings.get("warmup_seconds").asDouble());
+        out.printf("%-9s %5s %11s %11s %7s %11s %7s %11s %7s%n", "model", "batch", "raw ORT", "engine", "/raw",
+                "every frame", "/plain", "10%", "/plain");
+        JsonNode models = root.get("models");
+        models.fields().forEachRemaining(e -> {
+            JsonNode m = e.getValue();
+            JsonNode r = m.get("ratios");
+            m.get("raw").fieldNames().forEachRemaining(b -> out.printf("%-9s %5s %11s %11s %7s %11s %7s %11s %7s%n", e.getKey(), b,
+                    num(m.get("raw").get(b)), num(m.get("engine").get("plain").get(b)), ratio(r.get("engine_over_raw").get(b)),
+                    num(m.get("engine").get("instrumented").get(b)), ratio(r.get("instrumented_over_plain").get(b)),
+                    num(m.get("engine").get("sampled10").get(b)), ratio(r.get("sampled10_over_plain").get(b))));
+            if (r.has("batch32_over_batch1")) {
+                out.printf("%-9s batch32/batch1 (engine plain): %.2fx%n", e.getKey(), r.get("batch32_over_batch1").asDouble());
+            }
+        });
+
+        if (models.elements().hasNext() && models.elements().next().has("kafka")) {
+            out.printf("%nKafka pass-through ceiling (in-process KRaft broker, %d partitions, consumer -> producer, acks=all, no model)%n",
+                    settings.get("kafka_partitions").asInt());
+            out.printf("%-9s %11s %9s %12s%n", "model", "frames/s", "MB/s", "value bytes");
+            models.fields().forEachRemaining(e -> {
+                JsonNode k = e.getValue().get("kafka");
+                out.printf("%-9s %11s %9.1f %12d%n", e.getKey(), num(k.get("frames_per_s")), k.get("mb_per_s").asDouble(),
+                        k.get("value_bytes").asInt());
+            });
+
+            out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size 32, batch.max-wait 10 ms, "
+                    + "sparsity.sample-rate %s; sustained = 10%%..100%% of %d pre-loaded frames; latency = event_time stamped at send "
+                    + "-> detection readable by a read_committed consumer, ms)%n",
+                    settings.get("pipeline_sample_rate").asText(), settings.get("frames").asInt());
+            out.printf("%-9s %3s %11s %11s %7s   %-22s %-22s%n", "model", "par", "frames/s", "min(raw,K)", "ratio",
+                    "latency@50% p50/95/99", "latency@90% p50/95/99");
+            models.fields().forEachRemaining(e -> {
+                JsonNode m = e.getValue();
+                JsonNode r = m.get("ratios");
+                m.get("pipeline").fields().forEachRemaining(p -> {
+                    JsonNode v = p.getValue();
+                    out.printf("%-9s %3d %11s %11s %7s   %-22s %-22s%n", e.getKey(), v.get("parallelism").asInt(), num(v.get("frames_per_s")),
+                            num(r.get("pipeline_ceiling_frames_per_s")), ratio(r.get("pipeline_over_min_raw_kafka").get(p.getKey())),
+                            lat(v.get("latency_ms").get("50")), lat(v.get("latency_ms").get("90")));
+                });
+                if (r.has("p2_over_p1")) {
+                    out.printf("%-9s parallelism2/parallelism1: %.2fx (ceiling: %s)%n", e.getKey(), r.get("p2_over_p1").asDouble(),
+                            r.get("pipeline_ceiling_is").asText());
+                }
+                if (r.has("crayfish_study")) {
+                    JsonNode s = r.get("crayfish_study");
+                    s.get("per_slot_frames_per_s").fields().forEachRemaining(p -> out.printf(
+                            "%-9s %s: %s frames/s per scoring slot vs the Crayfish study's ~1,100: %.1fx%n", e.getKey(), p.getKey(),
+                            num(p.getValue()), s.get("per_slot_over_study").get(p.getKey()).asDouble()));
+                }
+            });
+        }
+
+        out.printf("%nTargets%n");
+        root.get("targets").forEach(t -> out.printf("  %-8s %-9s %-62s %10s  %s %s%n", t.get("met").asBoolean() ? "met" : "NOT MET",
+                t.get("model").asText(), t.get("target").asText(), fmt(t.get("value").asDouble()),
+                t.get("at_least").asBoolean() ? ">=" : "<=", fmt(t.get("threshold").asDouble())));
+        out.flush();
+    }
+
+    private static String lat(JsonNode l) {
+        if (l == null) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.0f/%.0f/%.0f", l.get("p50").asDouble(), l.get("p95").asDouble(), l.get("p99").asDouble());
+    }
+
+    private static String num(JsonNode n) {
+        return n == null ? "-" : String.format(Locale.ROOT, "%,.0f", n.asDouble());
+    }
+
+    private static String ratio(JsonNode n) {
+        return n == null ? "-" : String.format(Locale.ROOT, "%.2f", n.asDouble());
+    }
+
+    private static String fmt(double v) {
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,316 @@
+package reluflow.cli.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import reluflow.avro.Frame;
+import reluflow.avro.FrameDetections;
+import reluflow.job.KafkaPipelineIO;
+import reluflow.job.ReluflowJob;
+import reluflow.job.config.JobConfig;
+import reluflow.kafka.KafkaBroker;
+
+/** Kafka alone (a pass-through ceiling) and the whole pipeline Kafka -> Flink MiniCluster -> Kafka. */
+final class KafkaBench {
+    static final int PARTITIONS = 2;
+    /** Distinct frames whose copies (new frame id and event time) are sent. */
+    private static final int POOL = 1024;
+
+    record KafkaCeiling(double framesPerSecond, double megabytesPerSecond, int valueBytes) {
+    }
+
+    record Latency(double targetRate, double sentRate, int frames, double p50, double p95, double p99, double max) {
+    }
+
+    record PipelineResult(double framesPerSecond, double secondsToAllIncludingStart, Map<String, Latency> latency) {
+    }
+
+    private final KafkaBroker broker;
+    private final BenchModel model;
+    private final List<Frame> pool;
+    private int topics;
+
+    KafkaBench(KafkaBroker broker, BenchModel model) {
+        this.broker = broker;
+        this.model = model;
+        this.pool = model.frames(POOL);
+    }
+
+    /**
+     * A plain consumer -> producer pass-through of {@code frames} pre-loaded Avro frames, values untouched
+     * (no decoding, no model): what Kafka alone allows on this machine with the same clients and broker.
+     */
+    KafkaCeiling ceiling(int frames) {
+        String in = topic("ceiling-in");
+        String out = topic("ceiling-out");
+        broker.createTopics(Map.of(in, PARTITIONS, out, PARTITIONS));
+        long bytes = preload(in, frames);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(in);
+             KafkaProducer<byte[], byte[]> producer = producer(5)) {
+            long seen = 0;
+            long start = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            while (seen < frames) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka pass-through: only " + seen + " of " + frames + " frames in 120 s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    if (start == 0) {
+                        start = System.nanoTime();
+                    }
+                    producer.send(new ProducerRecord<>(out, r.key(), r.value()), (m, e) -> {
+                        if (e != null) {
+                            failed.set(e);
+                        }
+                    });
+                    seen++;
+                }
+            }
+            producer.flush();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (failed.get() != null) {
+                throw new IllegalStateException("Kafka pass-through: a send failed: " + failed.get().getMessage(), failed.get());
+            }
+            return new KafkaCeiling(frames / seconds, bytes / seconds / 1e6, (int) (bytes / frames));
+        }
+    }
+
+    /**
+     * Pre-loads {@code frames} frames, starts the job from the earliest offsets at the given parallelism
+     * (AT_LEAST_ONCE, so results are readable as soon as written), and times the detections as a
+     * read_committed consumer sees them. The sustained rate is taken between the moment 10% and 100% of
+     * the detections are readable, leaving out job start-up and model loading. Then, on the same running
+     * job, frames are sent at each fraction of that rate for {@code latencySeconds} seconds, stamped with
+     * the send time as event time, and the latency to a readable detection is recorded per frame.
+     */
+    PipelineResult pipeline(Path modelFile, int parallelism, int frames, double[] fractions, double latencySeconds,
+            Map<String, String> extraSettings) throws Exception {
+        String tag = "p" + parallelism;
+        String framesTopic = topic("frames-" + tag);
+        String detections = topic("detections-" + tag);
+        String sparsity = topic("sparsity-" + tag);
+        String dead = topic("dead-letters-" + tag);
+        broker.createTopics(Map.of(framesTopic, PARTITIONS, detections, PARTITIONS, sparsity, 1, dead, 1));
+        preload(framesTopic, frames);
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("kafka.bootstrap-servers", broker.bootstrapServers());
+        settings.put("kafka.frames-topic", framesTopic);
+        settings.put("kafka.detections-topic", detections);
+        settings.put("kafka.sparsity-topic", sparsity);
+        settings.put("kafka.dead-letter-topic", dead);
+        settings.put("kafka.starting-offsets", "EARLIEST");
+        settings.put("kafka.group-id", "reluflow-bench-" + framesTopic);
+        settings.put("model.path", modelFile.toAbsolutePath().toString());
+        settings.put("delivery.guarantee", "AT_LEAST_ONCE");
+        settings.put("checkpoint.interval", "10 s");
+        settings.put("batch.max-size", "32");
+        settings.put("batch.max-wait", "10 ms");
+        settings.put("engine.provider", "CPU");
+        settings.put("parallelism", Integer.toString(parallelism));
+        settings.putAll(extraSettings);
+        JobConfig config = JobConfig.of(settings);
+
+        BitSet seen = new BitSet();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(detections)) {
+            long submitted = System.nanoTime();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+            JobClient job = ReluflowJob.start(env, config, new KafkaPipelineIO(config));
+            try {
+                long tenth = Math.max(1, frames / 10);
+                long t10 = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+                while (seen.cardinality() < frames) {
+                    checkAlive(job, deadline, seen.cardinality(), frames);
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                        seen.set((int) FrameDetections.getDecoder().decode(ByteBuffer.wrap(r.value())).getFrameId());
+                    }
+                    if (t10 == 0 && seen.cardinality() >= tenth) {
+                        t10 = System.nanoTime();
+                    }
+                }
+                long t100 = System.nanoTime();
+                double sustained = (frames - tenth) / Math.max(1e-9, (t100 - t10) / 1e9);
+                double total = (t100 - submitted) / 1e9;
+
+                Map<String, Latency> latency = new LinkedHashMap<>();
+                long nextId = frames;
+                for (double fraction : fractions) {
+                    int count = (int) Math.max(50, fraction * sustained * latencySeconds);
+                    latency.put(Integer.toString((int) Math.round(fraction * 100)),
+                            latency(job, consumer, framesTopic, nextId, count, fraction * sustained));
+                    nextId += count;
+                }
+                return new PipelineResult(sustained, total, latency);
+            } finally {
+                job.cancel().get(60, TimeUnit.SECONDS);
+                waitTerminal(job);
+            }
+        }
+    }
+
+    private Latency latency(JobClient job, KafkaConsumer<byte[], byte[]> consumer, String framesTopic, long firstId, int count,
+            double rate) throws Exception {
+        long[] latencies = new long[count];
+        BitSet seen = new BitSet(count);
+        long[] sendSpan = new long[2];
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            try (KafkaProducer<byte[], byte[]> producer = producer(1)) {
+                long start = System.nanoTime();
+                sendSpan[0] = start;
+                for (int i = 0; i < count; i++) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    Frame frame = Frame.newBuilder(pool.get(i % POOL)).setFrameId(firstId + i).setEventTime(Instant.now()).build();
+                    producer.send(new ProducerRecord<>(framesTopic, key(frame), BenchModel.encode(frame)));
+                }
+                sendSpan[1] = System.nanoTime();
+                producer.flush();
+            }
+        });
+        long deadline = System.nanoTime() + (long) ((count / rate + 60) * 1e9);
+        int got = 0;
+        while (got < count) {
+            checkAlive(job, deadline, got, count);
+            if (sending.isCompletedExceptionally()) {
+                sending.join();
+            }
+            var records = consumer.poll(Duration.ofMillis(2));
+            long now = System.currentTimeMillis();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                FrameDetections d = FrameDetections.getDecoder().decode(ByteBuffer.wrap(r.value()));
+                int i = (int) (d.getFrameId() - firstId);
+                if (i >= 0 && i < count && !seen.get(i)) {
+                    seen.set(i);
+                    latencies[got++] = now - d.getEventTime().toEpochMilli();
+                }
+            }
+        }
+        sending.get(60, TimeUnit.SECONDS);
+        Arrays.sort(latencies);
+        double sentRate = count / Math.max(1e-9, (sendSpan[1] - sendSpan[0]) / 1e9);
+        return new Latency(rate, sentRate, count, percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
+                latencies[count - 1]);
+    }
+
+    static double percentile(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+    }
+
+    private static void checkAlive(JobClient job, long deadline, long have, long want) throws Exception {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("pipeline: only " + have + " of " + want + " detections before the time limit");
+        }
+        JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+        if (status.isGloballyTerminalState()) {
+            throw new IllegalStateException("pipeline: the job ended (" + status + ") with " + have + " of " + want + " detections");
+        }
+    }
+
+    private static void waitTerminal(JobClient job) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (System.nanoTime() < deadline && !job.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                Thread.sleep(50);
+            }
+        } catch (Exception e) {
+            // the MiniCluster is gone once the job ended: nothing left to wait for
+        }
+    }
+
+    /** Sends {@code count} frames (copies of the pool with their own frame ids) and returns the value bytes sent. */
+    private long preload(String topic, int count) {
+        long bytes = 0;
+        // Not idempotent: on a starved shared machine an idempotent producer's retries can fail the whole load
+        // (OutOfOrderSequence); a duplicate frame id is harmless, the pipeline counts distinct frame ids.
+        try (KafkaProducer<byte[], byte[]> producer = producer(5, false)) {
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            for (int i = 0; i < count; i++) {
+                Frame frame = Frame.newBuilder(pool.get(i % POOL)).setFrameId(i).setEventTime(Instant.now()).build();
+                byte[] value = BenchModel.encode(frame);
+                bytes += value.length;
+                producer.send(new ProducerRecord<>(topic, key(frame), value), (m, e) -> {
+                    if (e != null) {
+                        failed.set(e);
+                    }
+                });
+            }
+            producer.flush();
+            if (failed.get() != null) {
+                throw new IllegalStateException("pre-loading frames failed: " + failed.get().getMessage(), failed.get());
+            }
+        }
+        return bytes;
+    }
+
+    private String topic(String base) {
+        return "bench-" + model.name + "-" + base + "-" + (topics++);
+    }
+
+    private static byte[] key(Frame frame) {
+        return frame.getSensorId().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(int lingerMs) {
+        return producer(lingerMs, true);
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(int lingerMs, boolean idempotent) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, idempotent ? "all" : "1");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(idempotent));
+        props.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Assigned (no group protocol), from the beginning, read_committed like any consumer of the job's outputs. */
+    private KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            partitions.add(new TopicPartition(topic, p));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+}

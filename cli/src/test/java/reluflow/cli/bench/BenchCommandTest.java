@@ -1,0 +1,70 @@
+package reluflow.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import reluflow.cli.Main;
+
+/** CI's smoke run of the benchmark: it runs end to end and reports every figure; no timing is asserted. */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void quickBenchWritesEveryFigure() throws Exception {
+        Path json = dir.resolve("bench.json");
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("bench", "--quick", "--models", "mlp", "--json", json.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("raw ORT", "Kafka pass-through", "Pipeline", "Targets");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode machine = root.get("machine");
+        assertThat(machine.get("cores").asInt()).isPositive();
+        assertThat(machine.get("cpu_model").asText()).isNotBlank();
+        assertThat(machine.get("jvm_version").asText()).isNotBlank();
+        assertThat(machine.get("onnxruntime_version").asText()).isNotBlank();
+
+        JsonNode mlp = root.get("models").get("mlp");
+        for (String path : List.of("raw", "engine/plain", "engine/instrumented", "engine/sampled10")) {
+            JsonNode figures = mlp.at("/" + path);
+            assertThat(figures.size()).as(path).isPositive();
+            figures.forEach(v -> assertThat(v.asDouble()).as(path).isPositive());
+        }
+        assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isPositive();
+        assertThat(mlp.at("/kafka/mb_per_s").asDouble()).isPositive();
+        for (String p : List.of("p1", "p2")) {
+            JsonNode run = mlp.at("/pipeline/" + p);
+            assertThat(run.get("frames_per_s").asDouble()).as(p).isPositive();
+            for (String load : List.of("50", "90")) {
+                JsonNode latency = run.at("/latency_ms/" + load);
+                for (String q : List.of("p50", "p95", "p99")) {
+                    assertThat(latency.get(q).asDouble()).as(p + " " + load + " " + q).isGreaterThanOrEqualTo(0);
+                }
+                assertThat(latency.get("frames").asInt()).isPositive();
+            }
+        }
+        JsonNode ratios = mlp.get("ratios");
+        List<String> ratioPaths = new ArrayList<>(List.of("/engine_over_raw/32", "/instrumented_over_plain/32",
+                "/sampled10_over_plain/32", "/batch32_over_batch1", "/pipeline_over_min_raw_kafka/p1", "/p2_over_p1"));
+        for (String path : ratioPaths) {
+            assertThat(ratios.at(path).asDouble()).as(path).isPositive();
+        }
+        assertThat(root.get("targets").size()).isPositive();
+        root.get("targets").forEach(t -> assertThat(t.has("met")).isTrue());
+    }
+}
