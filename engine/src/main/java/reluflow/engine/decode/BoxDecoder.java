@@ -88,12 +88,7 @@ public final class BoxDecoder implements DetectionDecoder {
             }
             if (!suppressed) {
                 keptCandidates.add(candidate);
-                kept.add(Detection.newBuilder()
-                        .setClassIndex(candidate.classIndex)
-                        .setLabel(labels.label(candidate.classIndex))
-                        .setScore(candidate.score)
-                        .setBox(box)
-                        .build());
+                kept.add(new Detection(candidate.classIndex, labels.label(candidate.classIndex), candidate.score, box));
             }
         }
         return kept;

@@ -58,12 +58,8 @@ public final class ClassifierDecoder implements DetectionDecoder {
                 break;
             }
             taken[best] = true;
-            detections.add(Detection.newBuilder()
-                    .setClassIndex(best)
-                    .setLabel(labels.label(best))
-                    .setScore(scores[best])
-                    .setBox(null)
-                    .build());
+            // The all-fields constructor: Avro's builders validate and copy every field, per detection.
+            detections.add(new Detection(best, labels.label(best), scores[best], null));
         }
         return detections;
     }

@@ -17,16 +17,8 @@ public final class FrameDetectionsMapper {
         for (LayerActivity layer : result.layers()) {
             sparsity.put(layer.layer(), layer.zeroFraction());
         }
-        return FrameDetections.newBuilder()
-                .setSensorId(result.frame().getSensorId())
-                .setFrameId(result.frame().getFrameId())
-                .setEventTime(result.frame().getEventTime())
-                .setModel(model)
-                .setDetections(result.detections())
-                .setLayerSparsity(sparsity)
-                .setBatchSize(result.batchSize())
-                .setInferenceMicros(result.inferenceMicros())
-                .setProcessedAt(processedAt)
-                .build();
+        // The all-fields constructor, once per frame: Avro's builder would validate and deep-copy every field.
+        return new FrameDetections(result.frame().getSensorId(), result.frame().getFrameId(), result.frame().getEventTime(), model,
+                result.detections(), sparsity, result.batchSize(), result.inferenceMicros(), processedAt);
     }
 }

@@ -16,6 +16,7 @@ import reluflow.engine.model.TensorSpec;
 public final class FrameValidator {
     private final InputLayout layout;
     private final int maxFrameBytes;
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
 
     public FrameValidator(InputLayout layout, int maxFrameBytes) {
         this.layout = layout;
@@ -55,16 +56,29 @@ public final class FrameValidator {
             return reject(ErrorKind.SHAPE_MISMATCH, "data has " + bytes + " bytes but shape " + shape + " of " + dtype + " needs " + needed);
         }
         if (dtype == TensorType.FLOAT32) {
-            ByteBuffer le = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            int start = le.position();
-            for (int i = 0; i < elements; i++) {
-                float v = le.getFloat(start + i * Float.BYTES);
-                if (!Float.isFinite(v)) {
-                    return reject(ErrorKind.NON_FINITE, "value " + v + " at element " + i + " is not finite");
-                }
+            int bad = firstNonFinite(data, (int) elements);
+            if (bad >= 0) {
+                float v = data.duplicate().order(ByteOrder.LITTLE_ENDIAN).getFloat(data.position() + bad * Float.BYTES);
+                return reject(ErrorKind.NON_FINITE, "value " + v + " at element " + bad + " is not finite");
             }
         }
         return Optional.empty();
+    }
+
+    /** Index of the first NaN or infinity, or -1: one bulk copy, then a plain loop the JIT can unroll. */
+    private int firstNonFinite(ByteBuffer data, int elements) {
+        float[] values = scratch.get();
+        if (values.length < elements) {
+            values = new float[elements];
+            scratch.set(values);
+        }
+        data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, 0, elements);
+        for (int i = 0; i < elements; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean matches(List<Integer> shape, long[] expected) {

@@ -70,6 +70,15 @@ public final class InferenceEngine implements AutoCloseable {
     private final Map<String, long[]> layerFrameShapes = new ConcurrentHashMap<>();
     private final String providerUsed;
     private final ThreadLocal<ByteBuffer> inputScratch = new ThreadLocal<>();
+    /** Frame shape of every output either session returns, when a warm-up run showed them all as static floats. */
+    private volatile Map<String, long[]> staticOutputFrameShapes;
+    /** Output batch axis per output: an output may lack it (the same for every frame). */
+    private volatile Map<String, Boolean> outputHasBatchAxis;
+    private final ThreadLocal<Map<String, PinnedOutputs>> pinnedByThread = ThreadLocal.withInitial(
+            () -> new java.util.LinkedHashMap<>(8, 0.75f, true));
+    private final Set<PinnedOutputs> allPinned = ConcurrentHashMap.newKeySet();
+    /** Distinct batch sizes whose pinned outputs a thread keeps; batches are mostly full, so few are needed. */
+    private static final int PINNED_SIZES_PER_THREAD = 4;
 
     private InferenceEngine(EngineConfig config, ModelFile file) throws EngineException {
         this.config = config.validate();
@@ -237,22 +246,33 @@ public final class InferenceEngine implements AutoCloseable {
         long[] frameDims = batch.get(0).getShape().stream().mapToLong(Integer::longValue).toArray();
         long[] inputShape = layout.batchAxis() ? prepend(n, frameDims) : frameDims;
         long start = System.nanoTime();
+        PinnedOutputs pinned = pinnedOutputs(requested, measure, n, frameDims);
         try (OnnxTensor input = inputTensor(batch, frameDims, inputShape);
-             OrtSession.Result result = session.run(Map.of(layout.input().name(), input), requested)) {
+             OrtSession.Result result = pinned != null
+                     ? session.run(Map.of(layout.input().name(), input), pinned.tensors)
+                     : session.run(Map.of(layout.input().name(), input), requested)) {
             long micros = (System.nanoTime() - start) / 1_000;
-            Map<String, FloatBuffer> values = new HashMap<>();
-            Map<String, long[]> shapes = new HashMap<>();
-            for (Map.Entry<String, OnnxValue> entry : result) {
-                OnnxTensor tensor = (OnnxTensor) entry.getValue();
-                if (tensor.getInfo().type == OnnxJavaType.FLOAT) {
-                    values.put(entry.getKey(), tensor.getFloatBuffer());
-                    shapes.put(entry.getKey(), tensor.getInfo().getShape());
+            Map<String, FloatBuffer> values;
+            Map<String, long[]> shapes;
+            if (pinned != null) {
+                values = pinned.buffers;
+                shapes = pinned.shapes;
+            } else {
+                values = new HashMap<>();
+                shapes = new HashMap<>();
+                for (Map.Entry<String, OnnxValue> entry : result) {
+                    OnnxTensor tensor = (OnnxTensor) entry.getValue();
+                    if (tensor.getInfo().type == OnnxJavaType.FLOAT) {
+                        values.put(entry.getKey(), tensor.getFloatBuffer());
+                        shapes.put(entry.getKey(), tensor.getInfo().getShape());
+                    }
                 }
             }
             List<List<LayerActivity>> activities = measure ? countActivations(values, shapes, n) : null;
             List<FrameResult> results = new ArrayList<>(n);
+            // One map for the batch: decoders read it during decode() and keep nothing.
+            Map<String, TensorView> frameOutputs = new HashMap<>();
             for (int f = 0; f < n; f++) {
-                Map<String, TensorView> frameOutputs = new HashMap<>();
                 for (String name : decoder.outputs()) {
                     FloatBuffer data = values.get(name);
                     if (data == null) {
@@ -265,6 +285,37 @@ public final class InferenceEngine implements AutoCloseable {
             }
             return results;
         }
+    }
+
+    /**
+     * This thread's pinned outputs for a batch of n frames, made on first use; null when the model's
+     * output shapes are not all known and static (then ONNX Runtime allocates outputs per run).
+     */
+    private PinnedOutputs pinnedOutputs(Set<String> requested, boolean measure, int n, long[] frameDims) throws OrtException {
+        Map<String, long[]> frameShapes = staticOutputFrameShapes;
+        if (frameShapes == null || !frameShapes.keySet().containsAll(requested) || !Arrays.equals(frameDims, layout.frameDims())) {
+            return null;
+        }
+        String key = (measure ? "m" : "p") + n;
+        Map<String, PinnedOutputs> cache = pinnedByThread.get();
+        PinnedOutputs pinned = cache.get(key);
+        if (pinned == null) {
+            Map<String, long[]> shapes = new HashMap<>();
+            for (String name : requested) {
+                long[] frameShape = frameShapes.get(name);
+                shapes.put(name, layout.batchAxis() && outputHasBatchAxis.get(name) ? prepend(n, frameShape) : frameShape);
+            }
+            pinned = PinnedOutputs.allocate(environment, shapes);
+            allPinned.add(pinned);
+            cache.put(key, pinned);
+            if (cache.size() > PINNED_SIZES_PER_THREAD) {
+                var eldest = cache.entrySet().iterator().next();
+                cache.remove(eldest.getKey());
+                allPinned.remove(eldest.getValue());
+                eldest.getValue().close();
+            }
+        }
+        return pinned;
     }
 
     private List<List<LayerActivity>> countActivations(Map<String, FloatBuffer> values, Map<String, long[]> shapes, int n) {
@@ -367,11 +418,15 @@ public final class InferenceEngine implements AutoCloseable {
         try (OnnxTensor input = inputTensor(List.of(zero), dims, inputShape);
              OrtSession.Result result = session.run(Map.of(layout.input().name(), input), requested)) {
             Map<String, long[]> frameShapes = new HashMap<>();
+            Map<String, Boolean> batchAxes = new HashMap<>();
+            boolean allFloat = true;
             for (Map.Entry<String, OnnxValue> entry : result) {
                 OnnxTensor tensor = (OnnxTensor) entry.getValue();
                 long[] shape = tensor.getInfo().getShape();
                 long[] frameShape = splitsBatch(shape, 1) ? Arrays.copyOfRange(shape, 1, shape.length) : shape;
                 frameShapes.put(entry.getKey(), frameShape);
+                batchAxes.put(entry.getKey(), splitsBatch(shape, 1));
+                allFloat &= tensor.getInfo().type == OnnxJavaType.FLOAT;
                 if (decoder.outputs().contains(entry.getKey()) && tensor.getInfo().type != OnnxJavaType.FLOAT) {
                     throw new EngineException("Model output '" + entry.getKey() + "' is " + tensor.getInfo().type
                             + "; the decoder reads float outputs only");
@@ -384,6 +439,12 @@ public final class InferenceEngine implements AutoCloseable {
                 }
             }
             decoder.checkShapes(frameShapes);
+            // An output whose leading dimension is 1 for a batch of 1 may still lack a batch axis; only dynamic-batch
+            // models whose outputs all lead with the batch axis (or none) are pinned, and only float outputs.
+            if (allFloat && layout.dynamicBatch()) {
+                outputHasBatchAxis = Map.copyOf(batchAxes);
+                staticOutputFrameShapes = Map.copyOf(frameShapes);
+            }
         } catch (OrtException e) {
             throw new EngineException("Model " + config.modelPath() + " failed a test run on a zero frame of shape "
                     + layout.describeFrameShape() + ": " + e.getMessage(), e);
@@ -441,6 +502,8 @@ public final class InferenceEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        allPinned.forEach(PinnedOutputs::close);
+        allPinned.clear();
         closeQuietly(plainSession);
         closeQuietly(instrumentedSession);
     }

@@ -20,26 +20,24 @@ public final class ActivationCounter {
         int units = frameShape.length == 0 ? 1 : Math.toIntExact(frameShape[unitAxis]);
         // Elements after the unit axis share a unit: e.g. the H*W pixels of one channel.
         int inner = Math.toIntExact(product(frameShape, unitAxis + 1, frameShape.length));
+        int outer = perFrame / Math.max(1, units * inner);
         LayerActivity[] out = new LayerActivity[frames];
         for (int f = 0; f < frames; f++) {
-            int base = f * perFrame;
             long[] fired = new long[(units + 63) >>> 6];
             long zeros = 0;
-            if (inner == 1 && unitAxis == frameShape.length - 1) {
-                for (int i = 0; i < perFrame; i++) {
-                    if (values.get(base + i) == 0f) {
-                        zeros++;
-                    } else {
-                        int unit = i % units;
-                        fired[unit >>> 6] |= 1L << unit;
+            // Nested loops in memory order (outer axes, unit, inner axes): no division per activation.
+            int i = f * perFrame;
+            for (int o = 0; o < outer; o++) {
+                for (int unit = 0; unit < units; unit++) {
+                    boolean any = false;
+                    for (int k = 0; k < inner; k++) {
+                        if (values.get(i++) == 0f) {
+                            zeros++;
+                        } else {
+                            any = true;
+                        }
                     }
-                }
-            } else {
-                for (int i = 0; i < perFrame; i++) {
-                    if (values.get(base + i) == 0f) {
-                        zeros++;
-                    } else {
-                        int unit = (i / inner) % units;
+                    if (any) {
                         fired[unit >>> 6] |= 1L << unit;
                     }
                 }
