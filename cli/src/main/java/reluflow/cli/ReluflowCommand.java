@@ -16,6 +16,7 @@ import reluflow.cli.replay.ReplayCommand;
                 InferCommand.class,
                 RunCommand.class,
                 reluflow.cli.bench.BenchCommand.class,
+                reluflow.cli.soak.SoakCommand.class,
                 JobCommand.class,
                 KafkaCommand.class,
                 RecordCommand.class,
