@@ -1,6 +1,11 @@
 package reluflow.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -113,10 +118,15 @@ public final class JobCommand {
 
     @Command(name = "last-checkpoint", mixinStandardHelpOptions = true,
             description = "Print the path of a job's latest completed checkpoint, also after a cancel or failure (checkpoints are "
-                    + "retained on cancellation): resume from it with submit --from-savepoint PATH.")
+                    + "retained on cancellation): resume from it with submit --from-savepoint PATH. With --dir it reads the "
+                    + "checkpoint folder on disk instead of asking the JobManager, for when the JobManager that ran the job is gone.")
     static final class LastCheckpoint implements Callable<Integer> {
-        @Parameters(paramLabel = "JOB_ID")
+        @Parameters(paramLabel = "JOB_ID", arity = "0..1", description = "The job; optional with --dir.")
         String jobId;
+
+        @Option(names = "--dir", description = "A job's checkpoint folder (e.g. .run/stack/checkpoints/JOB_ID), or the cluster's "
+                + "execution.checkpointing.dir together with JOB_ID: prints its latest chk-N that has a _metadata file.")
+        Path dir;
 
         @Mixin
         Cluster cluster;
@@ -126,12 +136,37 @@ public final class JobCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (dir != null) {
+                Path jobDir = jobId != null && Files.isDirectory(dir.resolve(jobId)) ? dir.resolve(jobId) : dir;
+                spec.commandLine().getOut().println(latestOnDisk(jobDir).toAbsolutePath().normalize());
+                return 0;
+            }
+            if (jobId == null) {
+                throw new UserError("Give a JOB_ID (asks the JobManager) or --dir (reads the checkpoint folder)");
+            }
             JsonNode completed = cluster.rest().get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
             if (completed.isMissingNode() || completed.isNull()) {
                 throw new UserError("Job " + jobId + " has no completed checkpoint");
             }
             spec.commandLine().getOut().println(completed.path("external_path").asText());
             return 0;
+        }
+
+        /**
+         * The highest chk-N with a _metadata file: Flink writes _metadata last, so a folder without it is a checkpoint
+         * that was in progress (or being subsumed) when the job or its JobManager died.
+         */
+        static Path latestOnDisk(Path jobDir) throws java.io.IOException {
+            if (!Files.isDirectory(jobDir)) {
+                throw new UserError("No checkpoint folder " + jobDir);
+            }
+            Pattern name = Pattern.compile("chk-(\\d+)");
+            try (Stream<Path> children = Files.list(jobDir)) {
+                return children.filter(p -> name.matcher(p.getFileName().toString()).matches())
+                        .filter(p -> Files.isRegularFile(p.resolve("_metadata")))
+                        .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring("chk-".length()))))
+                        .orElseThrow(() -> new UserError("No completed checkpoint (chk-N with a _metadata file) in " + jobDir));
+            }
         }
     }
 

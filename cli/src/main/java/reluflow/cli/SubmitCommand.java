@@ -34,7 +34,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--parallelism", description = "Job parallelism (default: the job's setting, else the cluster's).")
     Integer parallelism;
 
-    @Option(names = "--from-savepoint", description = "Restore from this savepoint or retained checkpoint.")
+    @Option(names = "--from-savepoint", description = "Restore from this savepoint or retained checkpoint (a chk-N folder, "
+            + "e.g. what 'job last-checkpoint' prints); a local path is made absolute.")
     String savepoint;
 
     @Option(names = "--jar", description = "Job jar (default: job/target/reluflow-job.jar).")
@@ -59,6 +60,10 @@ final class SubmitCommand implements Callable<Integer> {
             JobConfig.of(settings);
         } catch (InvalidConfigException e) {
             throw new UserError(e.getMessage());
+        }
+        if (savepoint != null && ModelLocation.isLocal(savepoint) && !savepoint.startsWith("file:")) {
+            // The JobManager restores it, and its working directory is not ours.
+            savepoint = Path.of(savepoint).toAbsolutePath().normalize().toString();
         }
         Path jobJar = jar != null ? jar : ProjectRoot.jobJar();
         if (!Files.isRegularFile(jobJar)) {

@@ -121,6 +121,29 @@ public final class LocalStack {
         return running("kafka").isPresent();
     }
 
+    /**
+     * Ends one part ("kafka", "jobmanager", "taskmanager-N") the way a crash or an operator would: SIGKILL when
+     * {@code force}, else SIGTERM. Waits (bounded) for the process to exit, and removes nothing else: the pid file,
+     * data, logs and checkpoints stay, so {@link #up()} starts a replacement. For fault-injection tests.
+     *
+     * @return the pid that was ended
+     */
+    public long kill(String part, boolean force) throws IOException, InterruptedException {
+        ProcessHandle process = running(part).orElseThrow(() -> new UserError(part + " does not run"));
+        boolean sent = force ? process.destroyForcibly() : process.destroy();
+        if (!sent) {
+            throw new IOException("Could not signal " + part + " (pid " + process.pid() + ")");
+        }
+        try {
+            process.onExit().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException(part + " (pid " + process.pid() + ") did not exit within 60 s of " + (force ? "SIGKILL" : "SIGTERM"), e);
+        }
+        out.println((force ? "Killed " : "Terminated ") + part + " (pid " + process.pid() + ")");
+        out.flush();
+        return process.pid();
+    }
+
     private void startKafka() throws IOException, InterruptedException {
         Process process = KafkaProcess.start(settings.kafkaPort(), settings.kafkaControllerPort(), settings.runDir().resolve("kafka-data"),
                 KafkaProcess.DEFAULT_TOPICS, settings.logDir().resolve("kafka.log"), java.time.Duration.ofSeconds(START_TIMEOUT_SECONDS));
