@@ -17,9 +17,14 @@ import reluflow.cli.UserError;
                 "Each file (and each loop) starts right after the previous one; spacing is kept within a file. "
                         + "A send that still fails after the producer's retries is reported and counted: exit code 1."})
 public final class ReplayCommand implements Callable<Integer> {
-    @Option(names = "--in", required = true, paramLabel = "FILE.avro|DIR",
+    @Option(names = "--in", paramLabel = "FILE.avro|DIR",
             description = "A Frame or DeadLetter container file, or a folder whose *.avro files are replayed in name order.")
     Path in;
+
+    @Option(names = "--from-dead-letter-topic", paramLabel = "TOPIC",
+            description = "Instead of --in: re-publish the original values of the dead letters in this topic (read_committed, "
+                    + "up to its end when the command starts), e.g. after fixing the producer or the model.")
+    String deadLetterTopic;
 
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrap;
@@ -60,7 +65,11 @@ public final class ReplayCommand implements Callable<Integer> {
         if (sendTimeoutMillis < 1000) {
             throw new UserError("--send-timeout-ms must be >= 1000, got " + sendTimeoutMillis);
         }
-        List<ReplayInput.InputFile> files = ReplayInput.open(in);
+        if ((in == null) == (deadLetterTopic == null)) {
+            throw new UserError("Give exactly one of --in FILE|DIR and --from-dead-letter-topic TOPIC");
+        }
+        Path input = in != null ? in : recordDeadLetters();
+        List<ReplayInput.InputFile> files = ReplayInput.open(input);
         PrintWriter err = spec.commandLine().getErr();
         long deadLetterFiles = files.stream().filter(f -> f.kind() == ReplayInput.Kind.DEAD_LETTERS).count();
         if (deadLetterFiles > 0 && rewriteTime) {
@@ -75,6 +84,18 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             return printSummary(result, files, deadLetterFiles);
         }
+    }
+
+    /** The dead-letter topic as `record` writes it: a container file the replay then reads like any other. */
+    private Path recordDeadLetters() throws java.io.IOException {
+        Path file = java.nio.file.Files.createTempFile("reluflow-dead-letters-", ".avro");
+        file.toFile().deleteOnExit();
+        int code = reluflow.cli.Main.commandLine().execute("record", "--bootstrap", bootstrap, "--topic", deadLetterTopic,
+                "--type", "dead-letter", "--from", "earliest", "--out", file.toString());
+        if (code != 0) {
+            throw new UserError("Could not read the dead letters of topic " + deadLetterTopic + " (record exited " + code + ")");
+        }
+        return file;
     }
 
     private int printSummary(Replayer.Result result, List<ReplayInput.InputFile> files, long deadLetterFiles) {

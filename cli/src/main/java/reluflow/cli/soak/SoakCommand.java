@@ -73,7 +73,8 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--sample-seconds", defaultValue = "10", description = "Seconds between samples (default: ${DEFAULT-VALUE}).")
     int sampleSeconds;
 
-    @Option(names = "--run-dir", defaultValue = ".run/soak", description = "Run folder of the soak's own stack (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--run-dir", defaultValue = ".run/soak",
+            description = "Run folder of the soak's own stack, emptied at start so old topics do not count (default: ${DEFAULT-VALUE}).")
     Path runDir;
 
     @Option(names = "--port-offset", defaultValue = "300", description = "Added to Flink's and Kafka's usual ports, so a running "
@@ -90,6 +91,9 @@ public final class SoakCommand implements Callable<Integer> {
                 StackSettings.DEFAULT_REST_PORT + portOffset, StackSettings.DEFAULT_RPC_PORT + portOffset,
                 StackSettings.DEFAULT_KAFKA_PORT + portOffset, StackSettings.DEFAULT_KAFKA_CONTROLLER_PORT + portOffset);
         LocalStack stack = new LocalStack(settings, out);
+        // A fresh broker: frames and detections left by an earlier soak would be counted as this one's.
+        stack.down();
+        deleteRecursively(settings.runDir());
         try {
             stack.up();
             return soak(settings, out);
@@ -251,6 +255,16 @@ public final class SoakCommand implements Callable<Integer> {
         }
         JsonNode metrics = rest.get("/taskmanagers/" + tms.get(0).path("id").asText() + "/metrics?get=Status.JVM.Memory.Heap.Used");
         return metrics.isEmpty() ? -1 : (long) (metrics.get(0).path("value").asDouble() / (1024 * 1024));
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     private static void awaitRunning(FlinkRest rest, String jobId) throws Exception {

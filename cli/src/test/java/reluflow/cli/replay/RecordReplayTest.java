@@ -164,6 +164,36 @@ class RecordReplayTest {
     }
 
     @Test
+    void deadLettersAreReplayedStraightFromTheirTopic() throws Exception {
+        byte[] garbage = "not a frame".getBytes(StandardCharsets.UTF_8);
+        byte[] valid = bytes(SyntheticFrames.frame(DemoModelKind.MLP, 1, 1L, 1, 0L, 0L).toByteBuffer());
+        String deadLetters = topic("dead-letters-in", 1);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                props, new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (DeadLetter letter : List.of(letter("sensor-3".getBytes(StandardCharsets.UTF_8), garbage, ErrorKind.DESERIALIZATION, 4),
+                    letter(null, valid, ErrorKind.INFERENCE_ERROR, 5))) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(deadLetters, null, bytes(letter.toByteBuffer()))).get();
+            }
+        }
+        String fixed = topic("fixed-from-topic", 1);
+
+        Cli.Result replay = Cli.run("replay", "--from-dead-letter-topic", deadLetters, "--bootstrap", kafka.bootstrapServers(), "--topic", fixed);
+        assertThat(replay.exitCode()).as(replay.all()).isZero();
+        assertThat(replay.out()).contains("Replayed 2 dead-letter values", "delivered 2, failed 0");
+        List<ConsumerRecord<byte[], byte[]>> raw = consume(fixed, 2);
+        assertThat(raw).extracting(ConsumerRecord::value).containsExactly(garbage, valid);
+        assertThat(raw.get(0).key()).isEqualTo("sensor-3".getBytes(StandardCharsets.UTF_8));
+        assertThat(raw.get(1).key()).isNull();
+
+        Cli.Result both = Cli.run("replay", "--from-dead-letter-topic", deadLetters, "--in", "x.avro", "--bootstrap", kafka.bootstrapServers(),
+                "--topic", fixed);
+        assertThat(both.exitCode()).isEqualTo(reluflow.cli.Main.EXIT_CONFIG);
+        assertThat(both.err()).contains("Give exactly one of --in FILE|DIR and --from-dead-letter-topic TOPIC");
+    }
+
+    @Test
     void deadLetterReplayRepublishesTheOriginalBytesWithTheOriginalKeys() throws Exception {
         Frame frame = SyntheticFrames.frame(DemoModelKind.MLP, 0, 1L, 1, 0L, 0L);
         byte[] valid = bytes(frame.toByteBuffer());
