@@ -52,13 +52,13 @@ public class DecodeBenchmark {
             case "garbage" -> "garbage, not a frame at all, but long enough".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             case "truncated" -> Arrays.copyOf(valid, valid.length / 2);
             case "otherSchema" -> SingleObject.encode(new ModelIdentity("m", "1", "00"));
-            case "lyingLength" -> lyingLength(valid);
+            case "lyingLength" -> lyingLength();
             default -> throw new IllegalArgumentException(record);
         };
     }
 
-    /** The valid frame with its data length prefix rewritten to claim 1 GiB. */
-    private static byte[] lyingLength(byte[] valid) {
+    /** A one-float frame whose data length prefix is rewritten to claim 1 GiB. */
+    private static byte[] lyingLength() {
         Frame small = Frame.newBuilder(SyntheticFrames.frame(DemoModelKind.MLP, 1, 1L, 1, 0L, 0L))
                 .setShape(List.of(1)).setData(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, 1f)).build();
         byte[] bytes = SingleObject.encode(small);
