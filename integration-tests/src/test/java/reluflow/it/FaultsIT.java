@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,13 +28,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -46,12 +40,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 import reluflow.avro.DeadLetter;
 import reluflow.avro.Frame;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.SparsityReport;
-import reluflow.cli.Main;
 import reluflow.cli.stack.FlinkRest;
 import reluflow.cli.stack.LocalStack;
 import reluflow.cli.stack.StackSettings;
@@ -87,7 +79,7 @@ class FaultsIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        deleteRecursively(SETTINGS.runDir());
+        ItSupport.deleteRecursively(SETTINGS.runDir());
         stack = new LocalStack(SETTINGS, new PrintWriter(System.out, true));
         stack.up();
         model = SETTINGS.runDir().resolve("mlp.onnx");
@@ -171,7 +163,7 @@ class FaultsIT {
         assertThat(jobStateOrMissing(crashed)).as("the crashed JobManager's job on the new JobManager (no HA)").isEqualTo("missing");
 
         Path checkpoints = SETTINGS.runDir().resolve("checkpoints");
-        String checkpoint = cli("job", "last-checkpoint", crashed, "--dir", checkpoints.toString()).strip();
+        String checkpoint = ItSupport.cli("job", "last-checkpoint", crashed, "--dir", checkpoints.toString()).strip();
         assertThat(checkpoint).as("the latest retained checkpoint on disk").contains(crashed + "/chk-");
         assertThat(Path.of(checkpoint).resolve("_metadata")).isRegularFile();
         jobId = submit(topics, "EXACTLY_ONCE", checkpoint);
@@ -221,8 +213,8 @@ class FaultsIT {
         figures.validSent = stream.valid.size();
         figures.badSent = stream.bad.size();
         Set<Long> valid = Set.copyOf(stream.valid);
-        List<Long> detected = consume(topics.detections(), r -> distinctIds(r).containsAll(valid), WAIT).stream()
-                .map(r -> decode(r, FrameDetections.getDecoder()::decode).getFrameId()).toList();
+        List<Long> detected = ItSupport.consume(SETTINGS.kafkaBootstrap(), topics.detections(), r -> distinctIds(r).containsAll(valid), WAIT).stream()
+                .map(r -> ItSupport.decode(r, FrameDetections.getDecoder()::decode).getFrameId()).toList();
         figures.detections = detected.size();
         figures.duplicates = detected.size() - Set.copyOf(detected).size();
         Set<Long> missing = new TreeSet<>(valid);
@@ -230,8 +222,8 @@ class FaultsIT {
         assertThat(missing).as("valid frames sent and acknowledged but without a detection (read_committed)").isEmpty();
         assertThat(Set.copyOf(detected)).as("detections of frames never sent").isEqualTo(valid);
 
-        List<DeadLetter> dead = consume(topics.deadLetters(), r -> r.size() >= stream.bad.size(), WAIT).stream()
-                .map(r -> decode(r, DeadLetter.getDecoder()::decode)).toList();
+        List<DeadLetter> dead = ItSupport.consume(SETTINGS.kafkaBootstrap(), topics.deadLetters(), r -> r.size() >= stream.bad.size(), WAIT).stream()
+                .map(r -> ItSupport.decode(r, DeadLetter.getDecoder()::decode)).toList();
         figures.deadLetters = dead.size();
         long distinctDead = dead.stream().map(d -> d.getPartition() + "@" + d.getOffset()).distinct().count();
         figures.duplicates += dead.size() - distinctDead;
@@ -251,18 +243,18 @@ class FaultsIT {
     /** Sum of `frames` over the all-sensor reports of one layer whose windows end before the closing frames. */
     private long framesInClosedWindows(Topics topics, long expected) {
         Predicate<List<ConsumerRecord<byte[], byte[]>>> allCounted = r -> closedWindowReports(r).mapToLong(SparsityReport::getFrames).sum() >= expected;
-        return closedWindowReports(consume(topics.sparsity(), allCounted, WAIT)).mapToLong(SparsityReport::getFrames).sum();
+        return closedWindowReports(ItSupport.consume(SETTINGS.kafkaBootstrap(), topics.sparsity(), allCounted, WAIT)).mapToLong(SparsityReport::getFrames).sum();
     }
 
     private java.util.stream.Stream<SparsityReport> closedWindowReports(List<ConsumerRecord<byte[], byte[]>> records) {
         long closing = stream.start + CLOSING_OFFSET_MS;
-        return records.stream().map(r -> decode(r, SparsityReport.getDecoder()::decode))
+        return records.stream().map(r -> ItSupport.decode(r, SparsityReport.getDecoder()::decode))
                 .filter(r -> r.getLayer().equals(LAYER) && r.getSensorId() == null && r.getWindowEnd().toEpochMilli() <= closing);
     }
 
     /** Waits until the job has committed output: it runs and its checkpoints complete. */
     private void awaitDetections(Topics topics, int count) {
-        List<ConsumerRecord<byte[], byte[]>> records = consume(topics.detections(), r -> r.size() >= count || !stream.errors.isEmpty(), WAIT);
+        List<ConsumerRecord<byte[], byte[]>> records = ItSupport.consume(SETTINGS.kafkaBootstrap(), topics.detections(), r -> r.size() >= count || !stream.errors.isEmpty(), WAIT);
         assertThat(stream.errors).as("errors of the test's own producer").isEmpty();
         assertThat(records.size()).as("detections committed before the fault (is the job running and checkpointing?)")
                 .isGreaterThanOrEqualTo(count);
@@ -270,7 +262,7 @@ class FaultsIT {
 
     /** Waits for the detection of a frame sent after the fault: the pipeline is back, end to end. */
     private static void awaitFrameSentAfter(Topics topics, long firstIdAfterFault, Timeline time) {
-        List<ConsumerRecord<byte[], byte[]>> records = consume(topics.detections(),
+        List<ConsumerRecord<byte[], byte[]>> records = ItSupport.consume(SETTINGS.kafkaBootstrap(), topics.detections(),
                 r -> r.stream().anyMatch(d -> frameId(d) >= firstIdAfterFault), Duration.ofSeconds(150));
         assertThat(records.stream().anyMatch(d -> frameId(d) >= firstIdAfterFault))
                 .as("a detection of a frame sent after the recovery (id >= %d) within 150 s", firstIdAfterFault).isTrue();
@@ -278,7 +270,7 @@ class FaultsIT {
     }
 
     private static long frameId(ConsumerRecord<byte[], byte[]> record) {
-        return decode(record, FrameDetections.getDecoder()::decode).getFrameId();
+        return ItSupport.decode(record, FrameDetections.getDecoder()::decode).getFrameId();
     }
 
     private static Set<Long> distinctIds(List<ConsumerRecord<byte[], byte[]>> records) {
@@ -298,22 +290,11 @@ class FaultsIT {
         if (fromCheckpoint != null) {
             args.addAll(List.of("--from-savepoint", fromCheckpoint));
         }
-        String out = cli(args.toArray(String[]::new));
+        String out = ItSupport.cli(args.toArray(String[]::new));
         Matcher id = Pattern.compile("Submitted job ([0-9a-f]{32})").matcher(out);
         assertThat(id.find()).as(out).isTrue();
         awaitState(id.group(1), "RUNNING", WAIT);
         return id.group(1);
-    }
-
-    private static String cli(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        assertThat(code).as("reluflow %s: %s%s", String.join(" ", args), out, err).isZero();
-        return out.toString();
     }
 
     private static void awaitState(String jobId, String state, Duration timeout) throws Exception {
@@ -361,29 +342,6 @@ class FaultsIT {
             pids.put("taskmanager-" + i, Long.parseLong(Files.readString(SETTINGS.pidDir().resolve("taskmanager-" + i + ".pid")).strip()));
         }
         return pids;
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> consume(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
-                                                               Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SETTINGS.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "faults-it-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (!done.test(records) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            // A duplicate, if any, would arrive with the last records: read a little longer.
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 
     /** One test's topics (frames 2 partitions, detections 2, sparsity and dead letters 1), created fresh. */
@@ -446,7 +404,7 @@ class FaultsIT {
             props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
             // Encode one frame here: every class the thread needs is loaded now, and a failure shows in the test itself.
-            encode(SyntheticFrames.frame(DemoModelKind.MLP, 0, 9L, 4, start, SPACING_MS));
+            reluflow.engine.io.SingleObject.encode(SyntheticFrames.frame(DemoModelKind.MLP, 0, 9L, 4, start, SPACING_MS));
             thread = new Thread(this::run, "faults-it-frames");
             thread.setDaemon(true);
         }
@@ -485,7 +443,7 @@ class FaultsIT {
 
         private void send(long id, Frame frame, boolean corrupt, boolean misShaped) {
             byte[] value = corrupt ? "corrupt".getBytes(StandardCharsets.UTF_8)
-                    : encode(misShaped ? Frame.newBuilder(frame).setShape(List.of(8, 8)).build() : frame);
+                    : reluflow.engine.io.SingleObject.encode(misShaped ? Frame.newBuilder(frame).setShape(List.of(8, 8)).build() : frame);
             boolean isBad = corrupt || misShaped;
             sent.incrementAndGet();
             producer.send(new ProducerRecord<>(topic, frame.getSensorId().getBytes(StandardCharsets.UTF_8), value), (metadata, error) -> {
@@ -576,34 +534,4 @@ class FaultsIT {
         }
     }
 
-    private interface Decoder<T> {
-        T decode(ByteBuffer bytes) throws IOException;
-    }
-
-    private static <T> T decode(ConsumerRecord<byte[], byte[]> record, Decoder<T> decoder) {
-        try {
-            return decoder.decode(ByteBuffer.wrap(record.value()));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] encode(Frame frame) {
-        try {
-            ByteBuffer buffer = frame.toByteBuffer();
-            byte[] out = new byte[buffer.remaining()];
-            buffer.get(out);
-            return out;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,16 +15,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,13 +27,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 import reluflow.avro.DeadLetter;
 import reluflow.avro.ErrorKind;
 import reluflow.avro.Frame;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.SparsityReport;
-import reluflow.cli.Main;
 import reluflow.cli.stack.FlinkRest;
 import reluflow.cli.stack.LocalStack;
 import reluflow.cli.stack.StackSettings;
@@ -71,7 +63,7 @@ class StackJobIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        deleteRecursively(SETTINGS.runDir());
+        ItSupport.deleteRecursively(SETTINGS.runDir());
         stack = new LocalStack(SETTINGS, new PrintWriter(System.out, true));
         stack.up();
         model = SETTINGS.runDir().resolve("mlp.onnx");
@@ -91,12 +83,12 @@ class StackJobIT {
         String jobId = submit(1, null);
         produce(200);
         assertAllAccountedFor();
-        List<SparsityReport> reports = consume("sparsity", r -> !r.isEmpty(), WAIT).stream()
-                .map(r -> decode(r, SparsityReport.getDecoder()::decode)).toList();
+        List<SparsityReport> reports = ItSupport.consume(SETTINGS.kafkaBootstrap(), "sparsity", r -> !r.isEmpty(), WAIT).stream()
+                .map(r -> ItSupport.decode(r, SparsityReport.getDecoder()::decode)).toList();
         assertThat(reports).extracting(SparsityReport::getLayer).contains("fc1_relu");
         assertThat(reports).allSatisfy(r -> assertThat(r.getFrames()).isPositive());
 
-        String stopped = cli("job", "stop", jobId, "--jobmanager", JOBMANAGER);
+        String stopped = ItSupport.cli("job", "stop", jobId, "--jobmanager", JOBMANAGER);
         Matcher path = Pattern.compile("with savepoint (\\S+)").matcher(stopped);
         assertThat(path.find()).as(stopped).isTrue();
         savepoint = path.group(1);
@@ -109,9 +101,9 @@ class StackJobIT {
         assertThat(new FlinkRest(JOBMANAGER).get("/jobs/" + jobId).path("vertices").get(0).path("parallelism").asInt()).isEqualTo(2);
         produce(200);
         assertAllAccountedFor();
-        cli("job", "cancel", jobId, "--jobmanager", JOBMANAGER);
+        ItSupport.cli("job", "cancel", jobId, "--jobmanager", JOBMANAGER);
         awaitState(jobId, "CANCELED");
-        lastCheckpoint = cli("job", "last-checkpoint", jobId, "--jobmanager", JOBMANAGER).strip();
+        lastCheckpoint = ItSupport.cli("job", "last-checkpoint", jobId, "--jobmanager", JOBMANAGER).strip();
         assertThat(lastCheckpoint).contains("/chk-");
     }
 
@@ -127,7 +119,7 @@ class StackJobIT {
         for (int i = 0; i < SETTINGS.taskManagers(); i++) {
             assertThat(Files.readString(SETTINGS.logDir().resolve("taskmanager-" + i + ".log"))).doesNotContain("already loaded in another classloader");
         }
-        cli("job", "cancel", jobId, "--jobmanager", JOBMANAGER);
+        ItSupport.cli("job", "cancel", jobId, "--jobmanager", JOBMANAGER);
     }
 
     private static String submit(int parallelism, String fromSavepoint) throws Exception {
@@ -138,22 +130,11 @@ class StackJobIT {
         if (fromSavepoint != null) {
             args.addAll(List.of("--from-savepoint", fromSavepoint));
         }
-        String out = cli(args.toArray(String[]::new));
+        String out = ItSupport.cli(args.toArray(String[]::new));
         Matcher id = Pattern.compile("Submitted job ([0-9a-f]{32})").matcher(out);
         assertThat(id.find()).as(out).isTrue();
         awaitState(id.group(1), "RUNNING");
         return id.group(1);
-    }
-
-    private static String cli(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        assertThat(code).as("reluflow %s: %s%s", String.join(" ", args), out, err).isZero();
-        return out.toString();
     }
 
     private static void awaitState(String jobId, String state) throws Exception {
@@ -192,50 +173,15 @@ class StackJobIT {
     }
 
     private static void assertAllAccountedFor() {
-        List<FrameDetections> detections = consume("detections", r -> r.size() >= validSent.size(), WAIT).stream()
-                .map(r -> decode(r, FrameDetections.getDecoder()::decode)).toList();
+        List<FrameDetections> detections = ItSupport.consume(SETTINGS.kafkaBootstrap(), "detections", r -> r.size() >= validSent.size(), WAIT).stream()
+                .map(r -> ItSupport.decode(r, FrameDetections.getDecoder()::decode)).toList();
         assertThat(detections.stream().map(FrameDetections::getFrameId).toList()).doesNotHaveDuplicates();
         assertThat(detections.stream().map(FrameDetections::getFrameId).collect(java.util.stream.Collectors.toSet())).isEqualTo(validSent);
-        List<DeadLetter> dead = consume("dead-letters", r -> r.size() >= badSent, WAIT).stream()
-                .map(r -> decode(r, DeadLetter.getDecoder()::decode)).toList();
+        List<DeadLetter> dead = ItSupport.consume(SETTINGS.kafkaBootstrap(), "dead-letters", r -> r.size() >= badSent, WAIT).stream()
+                .map(r -> ItSupport.decode(r, DeadLetter.getDecoder()::decode)).toList();
         assertThat(dead).hasSize(badSent);
         assertThat(dead.stream().filter(d -> d.getErrorKind() == ErrorKind.DESERIALIZATION)).hasSize(badSent / 2);
         assertThat(dead.stream().filter(d -> d.getErrorKind() == ErrorKind.SHAPE_MISMATCH)).hasSize(badSent / 2);
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> consume(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
-                                                               Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SETTINGS.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (!done.test(records) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            // A duplicate, if any, would arrive with the last records: read a little longer.
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
-    }
-
-    private interface Decoder<T> {
-        T decode(ByteBuffer bytes) throws IOException;
-    }
-
-    private static <T> T decode(ConsumerRecord<byte[], byte[]> record, Decoder<T> decoder) {
-        try {
-            return decoder.decode(ByteBuffer.wrap(record.value()));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
@@ -244,11 +190,4 @@ class StackJobIT {
         return out;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
 }
