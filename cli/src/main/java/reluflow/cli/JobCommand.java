@@ -38,6 +38,12 @@ public final class JobCommand {
             return new FlinkRest(jobManager);
         }
 
+        /** Triggers a savepoint (POST /jobs/:id/savepoints or /stop) and waits for it; returns its location. */
+        String savepoint(String jobId, String operation, Map<String, Object> body) throws java.io.IOException, InterruptedException {
+            String trigger = rest().post("/jobs/" + jobId + "/" + operation, body).path("request-id").asText();
+            return rest().awaitOperation("/jobs/" + jobId + "/savepoints/" + trigger, Duration.ofMinutes(5));
+        }
+
         /** The directory asked for, else the cluster's own savepoint directory (the REST API does not fall back to it). */
         String savepointDir(String requested) throws java.io.IOException {
             if (requested != null) {
@@ -109,8 +115,7 @@ public final class JobCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("target-directory", cluster.savepointDir(dir));
             body.put("cancel-job", false);
-            String trigger = cluster.rest().post("/jobs/" + jobId + "/savepoints", body).path("request-id").asText();
-            String location = cluster.rest().awaitOperation("/jobs/" + jobId + "/savepoints/" + trigger, Duration.ofMinutes(5));
+            String location = cluster.savepoint(jobId, "savepoints", body);
             spec.commandLine().getOut().println("Savepoint " + location);
             return 0;
         }
@@ -193,8 +198,7 @@ public final class JobCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("targetDirectory", cluster.savepointDir(dir));
             body.put("drain", drain);
-            String trigger = cluster.rest().post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
-            String location = cluster.rest().awaitOperation("/jobs/" + jobId + "/savepoints/" + trigger, Duration.ofMinutes(5));
+            String location = cluster.savepoint(jobId, "stop", body);
             spec.commandLine().getOut().println("Stopped " + jobId + " with savepoint " + location);
             return 0;
         }

@@ -74,7 +74,8 @@ public final class InferenceEngine implements AutoCloseable {
     private volatile Map<String, long[]> staticOutputFrameShapes;
     /** Output batch axis per output: an output may lack it (the same for every frame). */
     private volatile Map<String, Boolean> outputHasBatchAxis;
-    private final ThreadLocal<Map<String, PinnedOutputs>> pinnedByThread = ThreadLocal.withInitial(
+    /** Keyed by batch size, negative for the plain session: no key object is built per batch. */
+    private final ThreadLocal<Map<Integer, PinnedOutputs>> pinnedByThread = ThreadLocal.withInitial(
             () -> new java.util.LinkedHashMap<>(8, 0.75f, true));
     private final Set<PinnedOutputs> allPinned = ConcurrentHashMap.newKeySet();
     /** Distinct batch sizes whose pinned outputs a thread keeps; batches are mostly full, so few are needed. */
@@ -296,8 +297,8 @@ public final class InferenceEngine implements AutoCloseable {
         if (frameShapes == null || !frameShapes.keySet().containsAll(requested) || !Arrays.equals(frameDims, layout.frameDims())) {
             return null;
         }
-        String key = (measure ? "m" : "p") + n;
-        Map<String, PinnedOutputs> cache = pinnedByThread.get();
+        int key = measure ? n : -n;
+        Map<Integer, PinnedOutputs> cache = pinnedByThread.get();
         PinnedOutputs pinned = cache.get(key);
         if (pinned == null) {
             Map<String, long[]> shapes = new HashMap<>();
