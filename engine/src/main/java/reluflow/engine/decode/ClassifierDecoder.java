@@ -40,75 +40,83 @@ public final class ClassifierDecoder implements DetectionDecoder {
         labels.check(classes);
     }
 
+    /**
+     * Softmax and sigmoid keep the order of the raw values, so classes are ranked on the raw values and
+     * only the k that are reported are transformed (softmax still needs one exp per class for its sum).
+     */
     @Override
     public List<Detection> decode(Map<String, TensorView> frameOutputs) {
-        TensorView values = frameOutputs.get(output);
-        float[] scores = scores(values);
-        int k = Math.min(topK, scores.length);
-        List<Detection> detections = new ArrayList<>(k);
-        boolean[] taken = new boolean[scores.length];
-        for (int rank = 0; rank < k; rank++) {
-            int best = -1;
-            for (int c = 0; c < scores.length; c++) {
-                if (!taken[c] && (best < 0 || scores[c] > scores[best])) {
-                    best = c;
-                }
+        TensorView view = frameOutputs.get(output);
+        float[] values = view.data();
+        int from = view.offset();
+        int n = view.size();
+        ScoreActivation effective = activation == ScoreActivation.AUTO
+                ? (areProbabilities(values, from, n) ? ScoreActivation.NONE : ScoreActivation.SOFTMAX)
+                : activation;
+        float max = Float.NEGATIVE_INFINITY;
+        // A double sum: a float one loses digits over the thousand classes of an ImageNet head.
+        double sum = 0;
+        if (effective == ScoreActivation.SOFTMAX) {
+            for (int i = from; i < from + n; i++) {
+                max = Math.max(max, values[i]);
             }
-            if (best < 0 || !(scores[best] >= minScore)) {
+            for (int i = from; i < from + n; i++) {
+                sum += FloatExp.exp(values[i] - max);
+            }
+        }
+        int k = Math.min(topK, n);
+        if (k == 1) {
+            int best = argmax(values, from, n, null);
+            float score = score(effective, values[from + best], max, sum);
+            return score >= minScore ? List.of(detection(best, score)) : List.of();
+        }
+        List<Detection> detections = new ArrayList<>(k);
+        boolean[] taken = new boolean[n];
+        for (int rank = 0; rank < k; rank++) {
+            int best = argmax(values, from, n, taken);
+            float score = score(effective, values[from + best], max, sum);
+            if (!(score >= minScore)) {
                 break;
             }
             taken[best] = true;
-            // The all-fields constructor: Avro's builders validate and copy every field, per detection.
-            detections.add(new Detection(best, labels.label(best), scores[best], null));
+            detections.add(detection(best, score));
         }
         return detections;
     }
 
-    private float[] scores(TensorView values) {
-        int n = values.size();
-        float[] raw = new float[n];
-        for (int i = 0; i < n; i++) {
-            raw[i] = values.get(i);
-        }
-        ScoreActivation effective = activation == ScoreActivation.AUTO
-                ? (areProbabilities(raw) ? ScoreActivation.NONE : ScoreActivation.SOFTMAX)
-                : activation;
-        switch (effective) {
-            case SOFTMAX -> softmax(raw);
-            case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    raw[i] = (float) (1.0 / (1.0 + Math.exp(-raw[i])));
-                }
+    /** The first index holding the largest value not yet taken; NaN never wins unless it comes first. */
+    private static int argmax(float[] values, int from, int n, boolean[] taken) {
+        int best = -1;
+        for (int c = 0; c < n; c++) {
+            if ((taken == null || !taken[c]) && (best < 0 || values[from + c] > values[from + best])) {
+                best = c;
             }
-            default -> { }
         }
-        return raw;
+        return best;
     }
 
-    private static boolean areProbabilities(float[] values) {
+    private static float score(ScoreActivation activation, float raw, float max, double softmaxSum) {
+        return switch (activation) {
+            case SOFTMAX -> (float) (FloatExp.exp(raw - max) / softmaxSum);
+            case SIGMOID -> 1f / (1f + FloatExp.exp(-raw));
+            default -> raw;
+        };
+    }
+
+    private Detection detection(int classIndex, float score) {
+        // The all-fields constructor: Avro's builders validate and copy every field, per detection.
+        return new Detection(classIndex, labels.label(classIndex), score, null);
+    }
+
+    private static boolean areProbabilities(float[] values, int from, int n) {
         double sum = 0;
-        for (float v : values) {
+        for (int i = from; i < from + n; i++) {
+            float v = values[i];
             if (!(v >= 0f && v <= 1f)) {
                 return false;
             }
             sum += v;
         }
         return Math.abs(sum - 1.0) <= PROBABILITY_SUM_TOLERANCE;
-    }
-
-    private static void softmax(float[] values) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : values) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (int i = 0; i < values.length; i++) {
-            double e = Math.exp(values[i] - max);
-            values[i] = (float) e;
-            sum += e;
-        }
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (values[i] / sum);
-        }
     }
 }

@@ -16,14 +16,18 @@ import reluflow.engine.model.TensorSpec;
 public final class FrameValidator {
     private final InputLayout layout;
     private final int maxFrameBytes;
-    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
+    private static final int EXPONENT = 0x7F80_0000;
 
     public FrameValidator(InputLayout layout, int maxFrameBytes) {
         this.layout = layout;
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    public Optional<FrameRejection> check(Frame frame) {
+    /**
+     * Everything about a frame but its values: size, shape, dtype and data length. Whether float values
+     * are finite is checked on the assembled batch ({@link #allFinite}), one pass for all its frames.
+     */
+    public Optional<FrameRejection> checkStructure(Frame frame) {
         ByteBuffer data = frame.getData();
         int bytes = data == null ? 0 : data.remaining();
         if (bytes > maxFrameBytes) {
@@ -55,30 +59,51 @@ public final class FrameValidator {
         if (bytes != needed) {
             return reject(ErrorKind.SHAPE_MISMATCH, "data has " + bytes + " bytes but shape " + shape + " of " + dtype + " needs " + needed);
         }
-        if (dtype == TensorType.FLOAT32) {
-            int bad = firstNonFinite(data, (int) elements);
-            if (bad >= 0) {
-                float v = data.duplicate().order(ByteOrder.LITTLE_ENDIAN).getFloat(data.position() + bad * Float.BYTES);
-                return reject(ErrorKind.NON_FINITE, "value " + v + " at element " + bad + " is not finite");
+        return Optional.empty();
+    }
+
+    /** The structure and every value: for a frame checked on its own. */
+    public Optional<FrameRejection> check(Frame frame) {
+        Optional<FrameRejection> structure = checkStructure(frame);
+        if (structure.isPresent() || frame.getDtype() != TensorType.FLOAT32) {
+            return structure;
+        }
+        ByteBuffer data = frame.getData().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; data.remaining() >= Float.BYTES; i++) {
+            float v = data.getFloat();
+            if (!Float.isFinite(v)) {
+                return Optional.of(nonFinite(i, v));
             }
         }
         return Optional.empty();
     }
 
-    /** Index of the first NaN or infinity, or -1: one bulk copy, then a plain loop the JIT can unroll. */
-    private int firstNonFinite(ByteBuffer data, int elements) {
-        float[] values = scratch.get();
-        if (values.length < elements) {
-            values = new float[elements];
-            scratch.set(values);
+    /**
+     * Whether none of {@code count} float bit patterns is a NaN or an infinity (exponent bits all
+     * ones). Branch-free, an OR over the whole batch: C2 can vectorise it, which a loop with an early
+     * exit it cannot.
+     */
+    public static boolean allFinite(int[] floatBits, int count) {
+        int any = 0;
+        for (int i = 0; i < count; i++) {
+            // Zero exactly for a non-finite value, so minus one sets the sign bit exactly then.
+            any |= ((floatBits[i] & EXPONENT) ^ EXPONENT) - 1;
         }
-        data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, 0, elements);
-        for (int i = 0; i < elements; i++) {
-            if (!Float.isFinite(values[i])) {
+        return any >= 0;
+    }
+
+    /** Index of the first non-finite value among {@code count} float bit patterns from {@code from}, or -1. */
+    public static int firstNonFinite(int[] floatBits, int from, int count) {
+        for (int i = 0; i < count; i++) {
+            if ((floatBits[from + i] & EXPONENT) == EXPONENT) {
                 return i;
             }
         }
         return -1;
+    }
+
+    public static FrameRejection nonFinite(int element, float value) {
+        return new FrameRejection(ErrorKind.NON_FINITE, "value " + value + " at element " + element + " is not finite");
     }
 
     private static boolean matches(List<Integer> shape, long[] expected) {

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reluflow.avro.ErrorKind;
@@ -69,7 +68,7 @@ public final class InferenceEngine implements AutoCloseable {
     private final Set<String> instrumentedOutputs;
     private final Map<String, long[]> layerFrameShapes = new ConcurrentHashMap<>();
     private final String providerUsed;
-    private final ThreadLocal<ByteBuffer> inputScratch = new ThreadLocal<>();
+    private final ThreadLocal<Scratch> scratchByThread = ThreadLocal.withInitial(Scratch::new);
     /** Frame shape of every output either session returns, when a warm-up run showed them all as static floats. */
     private volatile Map<String, long[]> staticOutputFrameShapes;
     /** Output batch axis per output: an output may lack it (the same for every frame). */
@@ -166,23 +165,61 @@ public final class InferenceEngine implements AutoCloseable {
      * that fail on their own are rejected (as INFERENCE_ERROR).
      */
     public List<FrameOutcome> infer(List<Frame> frames) {
-        FrameOutcome[] outcomes = new FrameOutcome[frames.size()];
-        List<Integer> measured = new ArrayList<>();
-        List<Integer> plain = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) {
+        int n = frames.size();
+        FrameOutcome[] outcomes = new FrameOutcome[n];
+        int[] measured = new int[n];
+        int[] plain = new int[n];
+        int m = 0;
+        int p = 0;
+        for (int i = 0; i < n; i++) {
             Frame frame = frames.get(i);
-            Optional<FrameRejection> rejection = validator.check(frame);
+            Optional<FrameRejection> rejection = validator.checkStructure(frame);
             if (rejection.isPresent()) {
                 outcomes[i] = new FrameOutcome.Rejected(frame, rejection.get());
             } else if (instrumentedSession != null && (plainSession == null || isSampled(frame))) {
-                measured.add(i);
+                measured[m++] = i;
             } else {
-                plain.add(i);
+                plain[p++] = i;
             }
         }
-        runAll(frames, measured, true, outcomes);
-        runAll(frames, plain, false, outcomes);
+        if (m > 0 && p > 0 && layout.staticFrameShape()) {
+            runMixed(frames, Arrays.copyOf(measured, m), Arrays.copyOf(plain, p), outcomes);
+        } else {
+            runAll(frames, Arrays.copyOf(measured, m), Pass.INSTRUMENTED, outcomes);
+            runAll(frames, Arrays.copyOf(plain, p), Pass.PLAIN, outcomes);
+        }
         return Arrays.asList(outcomes);
+    }
+
+    /**
+     * A batch with sampled and unsampled frames either runs twice (sampled frames instrumented, the
+     * rest plain) or once, all instrumented, counting only the sampled frames. Which is cheaper depends
+     * on the model: a second ONNX Runtime call costs microseconds, which dominate a small MLP; exposing
+     * large conv outputs costs more than that. Each thread times both and keeps the cheaper.
+     */
+    private void runMixed(List<Frame> frames, int[] measured, int[] plain, FrameOutcome[] outcomes) {
+        MixedBatchPlanner planner = scratchByThread.get().planner;
+        boolean merge = planner.merge();
+        long start = System.nanoTime();
+        if (merge) {
+            boolean[] counted = new boolean[frames.size()];
+            for (int i : measured) {
+                counted[i] = true;
+            }
+            // Every frame not rejected, in input order.
+            int[] all = new int[measured.length + plain.length];
+            int k = 0;
+            for (int i = 0; i < outcomes.length; i++) {
+                if (outcomes[i] == null) {
+                    all[k++] = i;
+                }
+            }
+            runAll(frames, all, new Pass(true, counted), outcomes);
+        } else {
+            runAll(frames, measured, Pass.INSTRUMENTED, outcomes);
+            runAll(frames, plain, Pass.PLAIN, outcomes);
+        }
+        planner.record(merge, System.nanoTime() - start, measured.length + plain.length);
     }
 
     /** Whether a frame is measured for sparsity: a hash of (sensor, frame id), so replays sample the same frames. */
@@ -202,86 +239,144 @@ public final class InferenceEngine implements AutoCloseable {
         return FrameDetectionsMapper.toRecord(result, identity, processedAt);
     }
 
-    private void runAll(List<Frame> frames, List<Integer> indices, boolean measure, FrameOutcome[] outcomes) {
-        if (indices.isEmpty()) {
+    private void runAll(List<Frame> frames, int[] indices, Pass pass, FrameOutcome[] outcomes) {
+        if (indices.length == 0) {
             return;
         }
         if (!layout.dynamicBatch()) {
             for (int i : indices) {
-                runChunk(frames, List.of(i), measure, outcomes);
+                runChunk(frames, new int[] {i}, pass, outcomes);
             }
-            return;
-        }
-        // Frames share one tensor only when they share a shape (models with dynamic non-batch axes).
-        Map<List<Integer>, List<Integer>> byShape = indices.stream()
-                .collect(Collectors.groupingBy(i -> frames.get(i).getShape(), LinkedHashMap::new, Collectors.toList()));
-        for (List<Integer> chunk : byShape.values()) {
-            runChunk(frames, chunk, measure, outcomes);
+        } else if (layout.staticFrameShape()) {
+            // Every frame that passed validation has the model's one frame shape.
+            runChunk(frames, indices, pass, outcomes);
+        } else {
+            // Frames share one tensor only when they share a shape (models with dynamic non-batch axes).
+            Map<List<Integer>, List<Integer>> byShape = new LinkedHashMap<>();
+            for (int i : indices) {
+                byShape.computeIfAbsent(frames.get(i).getShape(), shape -> new ArrayList<>()).add(i);
+            }
+            for (List<Integer> chunk : byShape.values()) {
+                runChunk(frames, chunk.stream().mapToInt(Integer::intValue).toArray(), pass, outcomes);
+            }
         }
     }
 
-    private void runChunk(List<Frame> frames, List<Integer> chunk, boolean measure, FrameOutcome[] outcomes) {
+    private void runChunk(List<Frame> frames, int[] chunk, Pass pass, FrameOutcome[] outcomes) {
+        Frame first = frames.get(chunk[0]);
+        long[] frameDims = new long[first.getShape().size()];
+        for (int axis = 0; axis < frameDims.length; axis++) {
+            frameDims[axis] = first.getShape().get(axis);
+        }
+        int elements = TensorView.elements(frameDims);
+        Scratch scratch = scratchByThread.get();
+        ByteBuffer input = assemble(frames, chunk, elements, scratch);
+        int[] finite = withoutNonFinite(frames, chunk, input, elements, scratch, outcomes);
+        if (finite != chunk) {
+            if (finite.length > 0) {
+                runChunk(frames, finite, pass, outcomes);
+            }
+            return;
+        }
         try {
-            List<FrameResult> results = run(chunk.stream().map(frames::get).toList(), measure);
-            for (int k = 0; k < chunk.size(); k++) {
-                outcomes[chunk.get(k)] = new FrameOutcome.Inferred(results.get(k));
+            List<FrameResult> results = run(frames, chunk, input, frameDims, pass, scratch);
+            for (int k = 0; k < chunk.length; k++) {
+                outcomes[chunk[k]] = new FrameOutcome.Inferred(results.get(k));
             }
         } catch (OrtException | RuntimeException e) {
-            if (chunk.size() > 1) {
-                LOG.warn("Batch of {} frames failed in ONNX Runtime ({}); retrying frame by frame", chunk.size(), e.getMessage());
+            if (chunk.length > 1) {
+                LOG.warn("Batch of {} frames failed in ONNX Runtime ({}); retrying frame by frame", chunk.length, e.getMessage());
                 for (int i : chunk) {
-                    runChunk(frames, List.of(i), measure, outcomes);
+                    runChunk(frames, new int[] {i}, pass, outcomes);
                 }
             } else {
-                Frame frame = frames.get(chunk.get(0));
-                outcomes[chunk.get(0)] = new FrameOutcome.Rejected(frame,
+                outcomes[chunk[0]] = new FrameOutcome.Rejected(first,
                         new FrameRejection(ErrorKind.INFERENCE_ERROR, "ONNX Runtime failed on this frame: " + e.getMessage()));
             }
         }
     }
 
-    private List<FrameResult> run(List<Frame> batch, boolean measure) throws OrtException {
+    /**
+     * The chunk itself when every value of the assembled float input is finite (one pass over the
+     * batch); otherwise the frames holding a NaN or infinity are rejected and the others returned.
+     */
+    private int[] withoutNonFinite(List<Frame> frames, int[] chunk, ByteBuffer input, int elements, Scratch scratch,
+            FrameOutcome[] outcomes) {
+        if (layout.input().isUint8()) {
+            return chunk;
+        }
+        int count = chunk.length * elements;
+        int[] bits = scratch.floatBits(count);
+        input.asIntBuffer().get(0, bits, 0, count);
+        if (FrameValidator.allFinite(bits, count)) {
+            return chunk;
+        }
+        int[] kept = new int[chunk.length];
+        int k = 0;
+        for (int position = 0; position < chunk.length; position++) {
+            int bad = FrameValidator.firstNonFinite(bits, position * elements, elements);
+            if (bad < 0) {
+                kept[k++] = chunk[position];
+            } else {
+                Frame frame = frames.get(chunk[position]);
+                outcomes[chunk[position]] = new FrameOutcome.Rejected(frame,
+                        FrameValidator.nonFinite(bad, Float.intBitsToFloat(bits[position * elements + bad])));
+            }
+        }
+        return Arrays.copyOf(kept, k);
+    }
+
+    private List<FrameResult> run(List<Frame> frames, int[] chunk, ByteBuffer inputBytes, long[] frameDims, Pass pass,
+            Scratch scratch) throws OrtException {
+        boolean measure = pass.instrumented();
         OrtSession session = measure ? instrumentedSession : plainSession;
         Set<String> requested = measure ? instrumentedOutputs : plainOutputs;
-        int n = batch.size();
-        long[] frameDims = batch.get(0).getShape().stream().mapToLong(Integer::longValue).toArray();
+        int n = chunk.length;
         long[] inputShape = layout.batchAxis() ? prepend(n, frameDims) : frameDims;
         long start = System.nanoTime();
         PinnedOutputs pinned = pinnedOutputs(requested, measure, n, frameDims);
-        try (OnnxTensor input = inputTensor(batch, frameDims, inputShape);
+        try (OnnxTensor input = tensor(inputBytes, inputShape);
              OrtSession.Result result = pinned != null
                      ? session.run(Map.of(layout.input().name(), input), pinned.tensors)
                      : session.run(Map.of(layout.input().name(), input), requested)) {
             long micros = (System.nanoTime() - start) / 1_000;
-            Map<String, FloatBuffer> values;
+            // One bulk copy per output and batch out of ONNX Runtime's buffers; then plain array reads.
+            Map<String, float[]> values = new HashMap<>();
             Map<String, long[]> shapes;
             if (pinned != null) {
-                values = pinned.buffers;
                 shapes = pinned.shapes;
+                for (Map.Entry<String, FloatBuffer> output : pinned.buffers.entrySet()) {
+                    FloatBuffer buffer = output.getValue();
+                    float[] array = scratch.output(output.getKey(), buffer.capacity());
+                    buffer.get(0, array, 0, buffer.capacity());
+                    values.put(output.getKey(), array);
+                }
             } else {
-                values = new HashMap<>();
                 shapes = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> entry : result) {
                     OnnxTensor tensor = (OnnxTensor) entry.getValue();
                     if (tensor.getInfo().type == OnnxJavaType.FLOAT) {
-                        values.put(entry.getKey(), tensor.getFloatBuffer());
+                        FloatBuffer buffer = tensor.getFloatBuffer();
+                        float[] array = new float[buffer.remaining()];
+                        buffer.get(array);
+                        values.put(entry.getKey(), array);
                         shapes.put(entry.getKey(), tensor.getInfo().getShape());
                     }
                 }
             }
-            List<List<LayerActivity>> activities = measure ? countActivations(values, shapes, n) : null;
+            List<List<LayerActivity>> activities = measure ? countActivations(values, shapes, chunk, pass.counted()) : null;
             List<FrameResult> results = new ArrayList<>(n);
             // One map for the batch: decoders read it during decode() and keep nothing.
             Map<String, TensorView> frameOutputs = new HashMap<>();
             for (int f = 0; f < n; f++) {
                 for (String name : decoder.outputs()) {
-                    FloatBuffer data = values.get(name);
+                    float[] data = values.get(name);
                     if (data == null) {
                         throw new IllegalStateException("model output '" + name + "' is not a float tensor");
                     }
                     frameOutputs.put(name, slice(data, shapes.get(name), n, f));
                 }
-                results.add(new FrameResult(batch.get(f), decoder.decode(frameOutputs),
+                results.add(new FrameResult(frames.get(chunk[f]), decoder.decode(frameOutputs),
                         activities == null ? List.of() : activities.get(f), n, micros));
             }
             return results;
@@ -294,7 +389,7 @@ public final class InferenceEngine implements AutoCloseable {
      */
     private PinnedOutputs pinnedOutputs(Set<String> requested, boolean measure, int n, long[] frameDims) throws OrtException {
         Map<String, long[]> frameShapes = staticOutputFrameShapes;
-        if (frameShapes == null || !frameShapes.keySet().containsAll(requested) || !Arrays.equals(frameDims, layout.frameDims())) {
+        if (frameShapes == null || !Arrays.equals(frameDims, layout.frameDims())) {
             return null;
         }
         int key = measure ? n : -n;
@@ -319,33 +414,43 @@ public final class InferenceEngine implements AutoCloseable {
         return pinned;
     }
 
-    private List<List<LayerActivity>> countActivations(Map<String, FloatBuffer> values, Map<String, long[]> shapes, int n) {
+    /** Per chunk position, the frame's activity in every layer; empty for a frame not counted (counted[index] false). */
+    private List<List<LayerActivity>> countActivations(Map<String, float[]> values, Map<String, long[]> shapes, int[] chunk,
+            boolean[] counted) {
+        int n = chunk.length;
         List<List<LayerActivity>> perFrame = new ArrayList<>(n);
         for (int f = 0; f < n; f++) {
-            perFrame.add(new ArrayList<>(layers.size()));
+            perFrame.add(counted == null || counted[chunk[f]] ? new ArrayList<>(layers.size()) : List.of());
         }
         for (ReluLayer layer : layers) {
-            FloatBuffer data = values.get(layer.name());
+            float[] data = values.get(layer.name());
             if (data == null) {
                 continue;
             }
             long[] dims = shapes.get(layer.name());
-            long[] frameShape = splitsBatch(dims, n) ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
+            boolean splits = splitsBatch(dims, n);
+            long[] frameShape = splits ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
             layerFrameShapes.putIfAbsent(layer.name(), frameShape);
-            LayerActivity[] counted = ActivationCounter.count(layer.name(), data, splitsBatch(dims, n) ? n : 1,
-                    frameShape, layer.unitAxis(frameShape.length));
+            int unitAxis = layer.unitAxis(frameShape.length);
+            int perFrameElements = TensorView.elements(frameShape);
+            // An output without the batch axis is the same for every frame of the batch: counted once.
+            LayerActivity shared = splits ? null : ActivationCounter.countFrame(layer.name(), data, 0, frameShape, unitAxis);
             for (int f = 0; f < n; f++) {
-                perFrame.get(f).add(counted[splitsBatch(dims, n) ? f : 0]);
+                if (counted == null || counted[chunk[f]]) {
+                    perFrame.get(f).add(splits
+                            ? ActivationCounter.countFrame(layer.name(), data, f * perFrameElements, frameShape, unitAxis)
+                            : shared);
+                }
             }
         }
         return perFrame;
     }
 
-    private TensorView slice(FloatBuffer data, long[] dims, int n, int frame) {
+    private TensorView slice(float[] data, long[] dims, int n, int frame) {
         if (splitsBatch(dims, n)) {
             long[] frameShape = Arrays.copyOfRange(dims, 1, dims.length);
-            int perFrame = data.capacity() / n;
-            return new TensorView(data, frame * perFrame, frameShape);
+            int perFrame = TensorView.elements(frameShape);
+            return new TensorView(data, frame * perFrame, perFrame, frameShape);
         }
         // An output without the batch axis is the same for every frame of the batch.
         return new TensorView(data, 0, dims);
@@ -355,12 +460,13 @@ public final class InferenceEngine implements AutoCloseable {
         return layout.batchAxis() && dims.length > 0 && dims[0] == n;
     }
 
-    private OnnxTensor inputTensor(List<Frame> batch, long[] frameDims, long[] shape) throws OrtException {
-        int elements = Math.toIntExact(Arrays.stream(frameDims).reduce(1, (a, b) -> a * b));
+    /** Copies the chunk's frames into this thread's direct input buffer, in native order: one copy per frame. */
+    private ByteBuffer assemble(List<Frame> frames, int[] chunk, int elements, Scratch scratch) {
         boolean uint8Model = layout.input().isUint8();
-        int bytes = Math.multiplyExact(batch.size(), elements) * (uint8Model ? 1 : Float.BYTES);
-        ByteBuffer buffer = scratch(bytes);
-        for (Frame frame : batch) {
+        int bytes = Math.multiplyExact(chunk.length, elements) * (uint8Model ? 1 : Float.BYTES);
+        ByteBuffer buffer = scratch.input(bytes);
+        for (int i : chunk) {
+            Frame frame = frames.get(i);
             ByteBuffer data = frame.getData().duplicate();
             if (uint8Model || (frame.getDtype() == TensorType.FLOAT32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN)) {
                 buffer.put(data);
@@ -378,22 +484,56 @@ public final class InferenceEngine implements AutoCloseable {
             }
         }
         buffer.flip();
-        if (uint8Model) {
+        return buffer;
+    }
+
+    private OnnxTensor tensor(ByteBuffer buffer, long[] shape) throws OrtException {
+        if (layout.input().isUint8()) {
             return OnnxTensor.createTensor(environment, buffer, shape, OnnxJavaType.UINT8);
         }
         return OnnxTensor.createTensor(environment, buffer.asFloatBuffer(), shape);
     }
 
-    /** A direct buffer per thread, grown when needed, so building input tensors allocates nothing per batch. */
-    private ByteBuffer scratch(int bytes) {
-        ByteBuffer buffer = inputScratch.get();
-        if (buffer == null || buffer.capacity() < bytes) {
-            buffer = ByteBuffer.allocateDirect(Integer.highestOneBit(Math.max(bytes, 64) - 1) << 1).order(ByteOrder.nativeOrder());
-            inputScratch.set(buffer);
+    /**
+     * Which session a chunk runs on and, for the instrumented one, which frames are counted (indexed
+     * like the batch given to infer; null: every frame).
+     */
+    private record Pass(boolean instrumented, boolean[] counted) {
+        static final Pass PLAIN = new Pass(false, null);
+        static final Pass INSTRUMENTED = new Pass(true, null);
+    }
+
+    /** Per-thread buffers, grown when needed, so a batch allocates no buffer of its own. */
+    private static final class Scratch {
+        private final MixedBatchPlanner planner = new MixedBatchPlanner();
+        private ByteBuffer input;
+        private int[] floatBits = new int[0];
+        private final Map<String, float[]> outputs = new HashMap<>();
+
+        ByteBuffer input(int bytes) {
+            if (input == null || input.capacity() < bytes) {
+                input = ByteBuffer.allocateDirect(Integer.highestOneBit(Math.max(bytes, 64) - 1) << 1).order(ByteOrder.nativeOrder());
+            }
+            input.clear();
+            input.limit(bytes);
+            return input;
         }
-        buffer.clear();
-        buffer.limit(bytes);
-        return buffer;
+
+        int[] floatBits(int count) {
+            if (floatBits.length < count) {
+                floatBits = new int[count];
+            }
+            return floatBits;
+        }
+
+        float[] output(String name, int count) {
+            float[] array = outputs.get(name);
+            if (array == null || array.length < count) {
+                array = new float[count];
+                outputs.put(name, array);
+            }
+            return array;
+        }
     }
 
     /** One run on a zero frame where the frame shape is known: proves the model runs and learns its output shapes. */
@@ -416,7 +556,7 @@ public final class InferenceEngine implements AutoCloseable {
         OrtSession session = instrumentedSession != null ? instrumentedSession : plainSession;
         Set<String> requested = instrumentedSession != null ? instrumentedOutputs : plainOutputs;
         long[] inputShape = layout.batchAxis() ? prepend(1, dims) : dims;
-        try (OnnxTensor input = inputTensor(List.of(zero), dims, inputShape);
+        try (OnnxTensor input = tensor(assemble(List.of(zero), new int[] {0}, elements, scratchByThread.get()), inputShape);
              OrtSession.Result result = session.run(Map.of(layout.input().name(), input), requested)) {
             Map<String, long[]> frameShapes = new HashMap<>();
             Map<String, Boolean> batchAxes = new HashMap<>();
@@ -442,7 +582,8 @@ public final class InferenceEngine implements AutoCloseable {
             decoder.checkShapes(frameShapes);
             // An output whose leading dimension is 1 for a batch of 1 may still lack a batch axis; only dynamic-batch
             // models whose outputs all lead with the batch axis (or none) are pinned, and only float outputs.
-            if (allFloat && layout.dynamicBatch()) {
+            // Both sessions' outputs are known: the warm-up asked for the larger set.
+            if (allFloat && layout.dynamicBatch() && frameShapes.keySet().containsAll(requested)) {
                 outputHasBatchAxis = Map.copyOf(batchAxes);
                 staticOutputFrameShapes = Map.copyOf(frameShapes);
             }

@@ -23,7 +23,15 @@ public record InputLayout(TensorSpec input, boolean batchAxis, boolean dynamicBa
 
     /** True when every frame dimension is fixed, so a zero frame can be made for a warm-up run. */
     public boolean staticFrameShape() {
-        return frameDims != null && Arrays.stream(frameDims).allMatch(d -> d > 0);
+        if (frameDims == null) {
+            return false;
+        }
+        for (long d : frameDims) {
+            if (d <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String describeFrameShape() {

@@ -28,8 +28,8 @@ class BoxDecoderTest {
                 0.6f, 0.0f,
                 0.4f, 0.3f};
         List<Detection> detections = decoder.decode(Map.of(
-                "boxes", new TensorView(FloatBuffer.wrap(boxes), 0, new long[] {5, 4}),
-                "scores", new TensorView(FloatBuffer.wrap(scores), 0, new long[] {5, 2})));
+                "boxes", new TensorView(boxes, 0, new long[] {5, 4}),
+                "scores", new TensorView(scores, 0, new long[] {5, 2})));
         assertThat(detections).extracting(Detection::getLabel).containsExactly("cat", "dog", "cat");
         assertThat(detections).extracting(Detection::getScore).containsExactly(0.9f, 0.7f, 0.6f);
         assertThat(detections.get(2).getBox()).isEqualTo(new BoundingBox(0.6f, 0.6f, 0.9f, 0.9f));
@@ -47,8 +47,8 @@ class BoxDecoderTest {
     void pixelBoxesAreNormalisedByTheInputSize() {
         BoxDecoder pixels = new BoxDecoder("boxes", "scores", 0.5, 0.5, 10, 1f / 32, 1f / 16, Labels.none());
         List<Detection> detections = pixels.decode(Map.of(
-                "boxes", new TensorView(FloatBuffer.wrap(new float[] {8, 4, 16, 8}), 0, new long[] {1, 4}),
-                "scores", new TensorView(FloatBuffer.wrap(new float[] {0.9f}), 0, new long[] {1, 1})));
+                "boxes", new TensorView(new float[] {8, 4, 16, 8}, 0, new long[] {1, 4}),
+                "scores", new TensorView(new float[] {0.9f}, 0, new long[] {1, 1})));
         assertThat(detections.get(0).getBox()).isEqualTo(new BoundingBox(0.25f, 0.25f, 0.5f, 0.5f));
         assertThat(detections.get(0).getLabel()).isEqualTo("0");
     }

@@ -3,7 +3,6 @@ package reluflow.engine.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,7 @@ import reluflow.engine.config.DecoderConfig.ScoreActivation;
 
 class ClassifierDecoderTest {
     private static List<Detection> decode(ClassifierDecoder decoder, float... values) {
-        return decoder.decode(Map.of("out", new TensorView(FloatBuffer.wrap(values), 0, new long[] {values.length})));
+        return decoder.decode(Map.of("out", new TensorView(values, 0, new long[] {values.length})));
     }
 
     @Test
@@ -36,5 +35,25 @@ class ClassifierDecoderTest {
     void sigmoidScoresEachClassOnItsOwn() {
         ClassifierDecoder decoder = new ClassifierDecoder("out", ScoreActivation.SIGMOID, 1, 0.0, Labels.none());
         assertThat(decode(decoder, -1f, 0f).get(0).getScore()).isCloseTo(0.5f, within(1e-6f));
+    }
+
+    @Test
+    void aFrameReadsOnlyItsOwnSliceOfTheBatchOutput() {
+        ClassifierDecoder decoder = new ClassifierDecoder("out", ScoreActivation.SOFTMAX, 2, 0.0, Labels.none());
+        // Three frames of 3 classes; the middle frame's largest logit is its class 0, the batch's largest is elsewhere.
+        float[] batch = {0f, 0f, 9f, 3f, 1f, 2f, 8f, 0f, 0f};
+        List<Detection> detections = decoder.decode(Map.of("out", new TensorView(batch, 3, new long[] {3})));
+        double sum = Math.exp(3) + Math.exp(1) + Math.exp(2);
+        assertThat(detections).extracting(Detection::getClassIndex).containsExactly(0, 2);
+        assertThat(detections.get(0).getScore()).isCloseTo((float) (Math.exp(3) / sum), within(1e-6f));
+        assertThat(detections.get(1).getScore()).isCloseTo((float) (Math.exp(2) / sum), within(1e-6f));
+    }
+
+    @Test
+    void aNonFiniteOutputYieldsNoDetection() {
+        ClassifierDecoder top1 = new ClassifierDecoder("out", ScoreActivation.AUTO, 1, 0.0, Labels.none());
+        ClassifierDecoder top3 = new ClassifierDecoder("out", ScoreActivation.SOFTMAX, 3, 0.0, Labels.none());
+        assertThat(decode(top1, 1f, Float.NaN, 2f)).isEmpty();
+        assertThat(decode(top3, Float.NaN, 1f, 2f)).isEmpty();
     }
 }

@@ -268,6 +268,40 @@ class InferenceEngineTest {
     }
 
     @Test
+    void batchesMixingSampledAndUnsampledFramesCountExactlyTheSampledOnesWhicheverWayTheyRun() throws Exception {
+        Path model = TinyModel.gemmRelu().writeTo(dir, "model.onnx");
+        List<Frame> frames = new ArrayList<>(randomFrames(3200, 5));
+        // A non-finite frame in some batches: it is rejected on its own under either plan.
+        for (int i = 17; i < frames.size(); i += 401) {
+            frames.set(i, Frames.floats(frames.get(i).getFrameId(), THREE, 1, Float.NaN, 3));
+        }
+        EngineConfig config = EngineConfig.defaults(model).withProvider(ExecutionProvider.CPU).withSampleRate(0.3);
+        try (InferenceEngine engine = InferenceEngine.open(config);
+             InferenceEngine everyFrame = open(TinyModel.gemmRelu())) {
+            // 100 batches of 32: the planner runs the split plan, the merged plan, then explores the other now and then.
+            List<FrameOutcome> out = new ArrayList<>();
+            for (int from = 0; from < frames.size(); from += 32) {
+                out.addAll(engine.infer(frames.subList(from, from + 32)));
+            }
+            List<FrameOutcome> reference = everyFrame.infer(frames);
+            for (int i = 0; i < frames.size(); i++) {
+                if (reference.get(i) instanceof FrameOutcome.Rejected expected) {
+                    assertThat(rejected(out.get(i))).isEqualTo(expected.rejection());
+                    continue;
+                }
+                FrameResult result = inferred(out.get(i));
+                FrameResult measuredEverywhere = inferred(reference.get(i));
+                assertThat(result.detections()).isEqualTo(measuredEverywhere.detections());
+                if (engine.isSampled(frames.get(i))) {
+                    assertThat(result.layers()).usingRecursiveFieldByFieldElementComparator().isEqualTo(measuredEverywhere.layers());
+                } else {
+                    assertThat(result.layers()).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
     void labelsComeFromALabelsFile() throws Exception {
         Path model = TinyModel.gemmRelu().writeTo(dir, "model.onnx");
         Path labels = Files.writeString(dir.resolve("labels.txt"), "cold\nhot\n");

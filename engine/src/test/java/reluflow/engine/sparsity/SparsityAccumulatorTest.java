@@ -73,9 +73,9 @@ class SparsityAccumulatorTest {
     @Test
     void activationCounterUsesTheUnitAxis() {
         // Two frames of [2 channels, 3 pixels]; channel 1 of frame 0 is all zero.
-        java.nio.FloatBuffer values = java.nio.FloatBuffer.wrap(new float[] {
+        float[] values = {
                 1, 0, 2, 0, 0, 0,
-                0, 0, 0, 0, 5, 0});
+                0, -0f, 0, 0, 5, 0};
         LayerActivity[] channels = ActivationCounter.count("conv", values, 2, new long[] {2, 3}, 0);
         assertThat(channels[0].zeros()).isEqualTo(4);
         assertThat(channels[0].fired(0)).isTrue();

@@ -1,0 +1,46 @@
+package reluflow.engine.decode;
+
+/**
+ * e^x to float precision, several times cheaper than {@link Math#exp}: a softmax takes one exp per
+ * class for every frame, and scores are reported as floats, so double precision buys nothing there.
+ * Range reduction x = n ln2 + r with |r| <= ln2/2 (ln2 split in two for exactness), a degree-6
+ * polynomial for e^r (the Cephes expf coefficients), then 2^n put in the exponent bits.
+ */
+final class FloatExp {
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HIGH = 0.693359375f;
+    private static final float LN2_LOW = -2.12194440e-4f;
+    /** Below this e^x is under the smallest normal float: it returns 0 (a softmax term that small cannot move a float score). */
+    private static final float MIN_ARGUMENT = -87.33654f;
+    private static final float MAX_ARGUMENT = 88.72283f;
+
+    private FloatExp() {
+    }
+
+    static float exp(float x) {
+        if (!(x >= MIN_ARGUMENT)) {
+            return x != x ? x : 0f;
+        }
+        if (x > MAX_ARGUMENT) {
+            return Float.POSITIVE_INFINITY;
+        }
+        float n = (float) Math.floor(x * LOG2E + 0.5f);
+        float r = x - n * LN2_HIGH - n * LN2_LOW;
+        float p = 1.9875691500e-4f;
+        p = p * r + 1.3981999507e-3f;
+        p = p * r + 8.3334519073e-3f;
+        p = p * r + 4.1665795894e-2f;
+        p = p * r + 1.6666665459e-1f;
+        p = p * r + 5.0000001201e-1f;
+        float er = p * r * r + r + 1f;
+        int exponent = (int) n;
+        // n can reach 128 near MAX_ARGUMENT: scale in two steps so 2^n never overflows on its own.
+        if (exponent > 127) {
+            return er * 2f * Float.intBitsToFloat((exponent - 1 + 127) << 23);
+        }
+        if (exponent < -126) {
+            return er * 0.5f * Float.intBitsToFloat((exponent + 1 + 127) << 23);
+        }
+        return er * Float.intBitsToFloat((exponent + 127) << 23);
+    }
+}
