@@ -1,6 +1,8 @@
 package reluflow.job;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -56,6 +58,11 @@ public final class ReluflowJob {
         }
         // Safe: every operator makes new objects per record and none keeps an input it did not create.
         env.getConfig().enableObjectReuse();
+        // Every record type has a serializer of its own (Avro specific records, POJOs): a type that would fall
+        // back to Kryo (slower, and savepoints break when the class changes) fails the job at start-up instead.
+        Configuration pipeline = new Configuration();
+        pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(pipeline);
     }
 
     /** Opens the model once, as a TaskManager will, and returns its identity; fails on a bad model or option. */

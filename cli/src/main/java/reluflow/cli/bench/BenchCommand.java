@@ -39,8 +39,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: 1.5; --quick: 0.4).")
     Double duration;
 
-    @Option(names = "--frames", description = "Frames pre-loaded for the Kafka ceiling and each pipeline throughput run "
-            + "(default: 20000; --quick: 3000).")
+    @Option(names = "--frames", description = "Frames pre-loaded for the Kafka ceiling and each pipeline throughput run; the "
+            + "second half is timed (default: 60000, 12000 for the CNN; --quick: 3000).")
     Integer frames;
 
     @Option(names = "--latency-seconds", description = "Seconds of paced sending per latency measurement (default: 4; --quick: 1.5).")
@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double seconds = duration != null ? duration : quick ? 0.4 : 1.5;
         double warmup = seconds / 3;
-        int preload = frames != null ? frames : quick ? 3000 : 20000;
+        Integer preloadOption = frames != null ? frames : quick ? Integer.valueOf(3000) : null;
         double latencySecs = latencySeconds != null ? latencySeconds : quick ? 1.5 : 4;
         List<Integer> batchSizes = batches != null ? batches : quick ? List.of(1, 32) : List.of(1, 8, 32, 128);
         List<Integer> pars = parallelisms != null ? parallelisms : List.of(1, 2);
@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("quick", quick);
         settings.put("measurement_seconds", seconds);
         settings.put("warmup_seconds", warmup);
-        settings.put("frames", preload);
+        settings.put("frames", preloadOption == null ? "per model: 60000, cnn 12000" : preloadOption.toString());
         settings.put("latency_seconds", latencySecs);
         settings.put("intra_op_threads", threads);
         settings.put("pipeline_sample_rate", pipelineSampleRate);
@@ -158,6 +158,9 @@ public final class BenchCommand implements Callable<Integer> {
                     for (BenchModel model : loaded.values()) {
                         ObjectNode m = (ObjectNode) modelsNode.get(model.name);
                         KafkaBench kafka = new KafkaBench(broker, model);
+                        // Enough frames that the timed second half lasts seconds at each model's rate.
+                        int preload = preloadOption != null ? preloadOption : model.name.equals("cnn") ? 12_000 : 60_000;
+                        m.put("frames", preload);
                         progress(err, "%s: Kafka pass-through of %d frames", model.name, preload);
                         KafkaBench.KafkaCeiling ceiling = kafka.ceiling(preload);
                         ObjectNode k = m.putObject("kafka");
@@ -165,6 +168,11 @@ public final class BenchCommand implements Callable<Integer> {
                         k.put("mb_per_s", ceiling.megabytesPerSecond());
                         k.put("value_bytes", ceiling.valueBytes());
                         ObjectNode p = m.putObject("pipeline");
+                        // An untimed run first: on two cores the JIT compiling Flink's, Kafka's and Avro's paths takes
+                        // seconds of CPU, which would otherwise land in whichever parallelism is measured first.
+                        progress(err, "%s: warm-up pipeline run at parallelism %d (%d frames, not timed)", model.name,
+                                pars.get(0), preload);
+                        kafka.pipeline(files.get(model.name), pars.get(0), preload, new double[0], latencySecs, pipelineSettings());
                         for (int par : pars) {
                             progress(err, "%s: pipeline at parallelism %d (%d frames, then latency at 50%% and 90%%)", model.name, par, preload);
                             KafkaBench.PipelineResult r = kafka.pipeline(files.get(model.name), par, preload, new double[] {0.5, 0.9},

@@ -158,9 +158,9 @@ final class BenchReport {
             });
 
             out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size 32, batch.max-wait 10 ms, "
-                    + "sparsity.sample-rate %s; sustained = 10%%..100%% of %d pre-loaded frames; latency = event_time stamped at send "
+                    + "sparsity.sample-rate %s; sustained = 50%%..100%% of %s pre-loaded frames; latency = event_time stamped at send "
                     + "-> detection readable by a read_committed consumer, ms)%n",
-                    settings.get("pipeline_sample_rate").asText(), settings.get("frames").asInt());
+                    settings.get("pipeline_sample_rate").asText(), settings.get("frames").asText());
             out.printf("%-9s %3s %11s %11s %7s   %-22s %-22s%n", "model", "par", "frames/s", "min(raw,K)", "ratio",
                     "latency@50% p50/95/99", "latency@90% p50/95/99");
             models.fields().forEachRemaining(e -> {
