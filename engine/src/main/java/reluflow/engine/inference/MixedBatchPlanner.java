@@ -29,12 +29,14 @@ final class MixedBatchPlanner {
     void record(boolean merged, long nanos, int frames) {
         double perFrame = (double) nanos / Math.max(1, frames);
         if (merged) {
-            mergedNanosPerFrame = Double.isNaN(mergedNanosPerFrame) ? perFrame
-                    : mergedNanosPerFrame + WEIGHT_OF_NEWEST * (perFrame - mergedNanosPerFrame);
+            mergedNanosPerFrame = movingAverage(mergedNanosPerFrame, perFrame);
         } else {
-            splitNanosPerFrame = Double.isNaN(splitNanosPerFrame) ? perFrame
-                    : splitNanosPerFrame + WEIGHT_OF_NEWEST * (perFrame - splitNanosPerFrame);
+            splitNanosPerFrame = movingAverage(splitNanosPerFrame, perFrame);
         }
+    }
+
+    private static double movingAverage(double average, double sample) {
+        return Double.isNaN(average) ? sample : average + WEIGHT_OF_NEWEST * (sample - average);
     }
 
     boolean prefersMerged() {
