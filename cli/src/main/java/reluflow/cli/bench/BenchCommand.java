@@ -30,17 +30,19 @@ import reluflow.kafka.KafkaBroker;
                 "Pipeline runs use AT_LEAST_ONCE: exactly-once results only become readable at each checkpoint, so its "
                 + "latency is bounded below by checkpoint.interval, not by the pipeline."})
 public final class BenchCommand implements Callable<Integer> {
+    /** Rounds the raw and engine measurements of one batch size are interleaved over. */
+    static final int ROUNDS = 5;
     static final double STUDY_PER_SLOT = CrayfishModel.STUDY_FRAMES_PER_SECOND_PER_SLOT;
 
     @Option(names = "--models", split = ",", description = "Models: mlp, cnn, crayfish (default: all three; --quick: mlp).")
     List<String> models;
 
-    @Option(names = "--duration", description = "Seconds per raw/engine measurement, after a warm-up of a third of it "
-            + "(default: 1.5; --quick: 0.4).")
+    @Option(names = "--duration", description = "Seconds per raw/engine figure, after a warm-up of a third of it; the raw loop "
+            + "and the three engine variants of a batch size run interleaved in " + ROUNDS + " rounds (default: 1.5; --quick: 0.4).")
     Double duration;
 
     @Option(names = "--frames", description = "Frames pre-loaded for the Kafka ceiling and each pipeline throughput run; the "
-            + "second half is timed (default: 60000, 12000 for the CNN; --quick: 3000).")
+            + "second half is timed (default: " + BenchModel.DEFAULT_FRAMES + "; --quick: 3000).")
     Integer frames;
 
     @Option(names = "--latency-seconds", description = "Seconds of paced sending per latency measurement (default: 4; --quick: 1.5).")
@@ -107,7 +109,8 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("quick", quick);
         settings.put("measurement_seconds", seconds);
         settings.put("warmup_seconds", warmup);
-        settings.put("frames", preloadOption == null ? "per model: 60000, cnn 12000" : preloadOption.toString());
+        settings.put("interleaved_rounds", ROUNDS);
+        settings.put("frames", preloadOption == null ? "per model: " + BenchModel.DEFAULT_FRAMES : preloadOption.toString());
         settings.put("latency_seconds", latencySecs);
         settings.put("intra_op_threads", threads);
         settings.put("pipeline_sample_rate", pipelineSampleRate);
@@ -146,10 +149,12 @@ public final class BenchCommand implements Callable<Integer> {
                 ObjectNode sampled = engine.putObject("sampled10");
                 for (int b : batchSizes) {
                     progress(err, "%s batch %d: raw, engine plain / every frame / 10%%", model.name, b);
-                    raw.put(Integer.toString(b), InferenceBench.raw(model, b, threads, warmup, seconds));
-                    plain.put(Integer.toString(b), InferenceBench.engine(model, files.get(model.name), pool, b, 0.0, threads, warmup, seconds));
-                    instrumented.put(Integer.toString(b), InferenceBench.engine(model, files.get(model.name), pool, b, 1.0, threads, warmup, seconds));
-                    sampled.put(Integer.toString(b), InferenceBench.engine(model, files.get(model.name), pool, b, 0.1, threads, warmup, seconds));
+                    InferenceBench.Rates rates = InferenceBench.measure(model, files.get(model.name), pool, b, threads, warmup, seconds,
+                            ROUNDS);
+                    raw.put(Integer.toString(b), rates.raw());
+                    plain.put(Integer.toString(b), rates.plain());
+                    instrumented.put(Integer.toString(b), rates.instrumented());
+                    sampled.put(Integer.toString(b), rates.sampled10());
                 }
             }
             if (!skipPipeline) {
@@ -159,7 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
                         ObjectNode m = (ObjectNode) modelsNode.get(model.name);
                         KafkaBench kafka = new KafkaBench(broker, model);
                         // Enough frames that the timed second half lasts seconds at each model's rate.
-                        int preload = preloadOption != null ? preloadOption : model.name.equals("cnn") ? 12_000 : 60_000;
+                        int preload = preloadOption != null ? preloadOption : model.defaultFrames;
                         m.put("frames", preload);
                         progress(err, "%s: Kafka pass-through of %d frames", model.name, preload);
                         KafkaBench.KafkaCeiling ceiling = kafka.ceiling(preload);

@@ -15,31 +15,40 @@ import reluflow.engine.demo.SyntheticFrames;
 final class BenchModel {
     static final List<String> KNOWN = List.of("mlp", "cnn", "crayfish");
     static final int SENSORS = 4;
+    /**
+     * Frames pre-loaded per pipeline run unless --frames says otherwise: enough that the timed second half
+     * lasts seconds at each model's rate on two cores (the CNN runs at thousands of frames/s, the others
+     * at tens of thousands; the Crayfish-shaped frames are 3 KB each, so fewer of them).
+     */
+    static final String DEFAULT_FRAMES = "mlp 240000, cnn 24000, crayfish 120000";
     private static final long SEED = 13L;
 
     final String name;
     final byte[] onnx;
     final String input;
+    final int defaultFrames;
     private final DemoModelKind demo;
 
-    private BenchModel(String name, byte[] onnx, String input, DemoModelKind demo) {
+    private BenchModel(String name, byte[] onnx, String input, DemoModelKind demo, int defaultFrames) {
         this.name = name;
         this.onnx = onnx;
         this.input = input;
         this.demo = demo;
+        this.defaultFrames = defaultFrames;
     }
 
     static BenchModel of(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "mlp" -> demo(DemoModelKind.MLP);
-            case "cnn" -> demo(DemoModelKind.CNN);
-            case "crayfish" -> new BenchModel("crayfish", CrayfishModel.build(), CrayfishModel.INPUT, null);
+            case "mlp" -> demo(DemoModelKind.MLP, 240_000);
+            case "cnn" -> demo(DemoModelKind.CNN, 24_000);
+            case "crayfish" -> new BenchModel("crayfish", CrayfishModel.build(), CrayfishModel.INPUT, null, 120_000);
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; known: " + KNOWN);
         };
     }
 
-    private static BenchModel demo(DemoModelKind kind) {
-        return new BenchModel(kind.name().toLowerCase(Locale.ROOT), DemoModels.build(kind), DemoModels.inputName(kind), kind);
+    private static BenchModel demo(DemoModelKind kind, int defaultFrames) {
+        return new BenchModel(kind.name().toLowerCase(Locale.ROOT), DemoModels.build(kind), DemoModels.inputName(kind), kind,
+                defaultFrames);
     }
 
     boolean isCrayfish() {

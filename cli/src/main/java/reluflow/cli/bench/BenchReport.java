@@ -129,9 +129,10 @@ final class BenchReport {
         out.printf("/proc/loadavg at start: %s; at end: %s (the machine is shared: other work competes for the cores)%n",
                 machine.get("load_average_at_start").asText(), machine.get("load_average_at_end").asText());
 
-        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up; engine = InferenceEngine.infer, instrumented = "
-                + "sparsity measured on every frame / on 10%%)%n", settings.get("measurement_seconds").asDouble(),
-                settings.get("warmup_seconds").asDouble());
+        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up, the four of a row interleaved in %d rounds; "
+                + "engine = InferenceEngine.infer, instrumented = sparsity measured on every frame / on 10%%)%n",
+                settings.get("measurement_seconds").asDouble(), settings.get("warmup_seconds").asDouble(),
+                settings.path("interleaved_rounds").asInt(1));
         out.printf("%-9s %5s %11s %11s %7s %11s %7s %11s %7s%n", "model", "batch", "raw ORT", "engine", "/raw",
                 "every frame", "/plain", "10%", "/plain");
         JsonNode models = root.get("models");

@@ -38,76 +38,48 @@ final class InferenceBench {
     private InferenceBench() {
     }
 
+    /** Frames per second of each variant at one batch size, measured interleaved. */
+    record Rates(double raw, double plain, double instrumented, double sampled10) {
+    }
+
     /**
-     * A minimal loop on {@code OrtSession.run}: one pre-made direct-buffer input tensor of {@code batch}
-     * frames, a session with the engine's settings (intra-op threads, inter-op 1, spinning off, all
-     * graph optimisations, CPU), every model output written into pre-made output tensors: the fastest
-     * way to call ONNX Runtime from Java, so the engine is held to the best ONNX Runtime can do.
+     * The raw ceiling and the engine plain, instrumented on every frame and on 10% at one batch size.
+     * The four run interleaved, each in turn for a slice of {@code seconds / rounds}, and each rate is
+     * its frames over its own time summed across the rounds: a burst of other work on a shared machine,
+     * or the JIT compiling, falls on all four instead of on whichever happened to run then, so their
+     * ratios hold much better than back-to-back measurements did.
      */
-    static double raw(BenchModel model, int batch, int intraOpThreads, double warmupSeconds, double seconds) throws Exception {
+    static Rates measure(BenchModel model, Path modelFile, List<Frame> pool, int batch, int intraOpThreads, double warmupSeconds,
+            double seconds, int rounds) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            options.addConfigEntry("session.inter_op.allow_spinning", "0");
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
-            try (OrtSession session = env.createSession(model.onnx, options);
-                 OnnxTensor input = inputTensor(env, model, batch)) {
-                for (Map.Entry<String, NodeInfo> output : session.getOutputInfo().entrySet()) {
-                    long[] shape = ((TensorInfo) output.getValue().getInfo()).getShape();
-                    shape[0] = batch;
-                    long elements = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-                    FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(elements * Float.BYTES))
-                            .order(ByteOrder.nativeOrder()).asFloatBuffer();
-                    outputs.put(output.getKey(), OnnxTensor.createTensor(env, buffer, shape));
-                }
-                Map<String, OnnxTensor> feed = Map.of(model.input, input);
-                return rate(batch, warmupSeconds, seconds, () -> {
-                    try (OrtSession.Result result = session.run(feed, outputs)) {
-                        if (result.size() != outputs.size()) {
-                            throw new IllegalStateException("missing outputs");
-                        }
-                    }
-                });
-            } finally {
-                outputs.values().forEach(OnnxTensor::close);
+        try (RawLoop raw = new RawLoop(env, model, batch, intraOpThreads);
+             EngineLoop plain = new EngineLoop(model, modelFile, pool, batch, 0.0, intraOpThreads);
+             EngineLoop instrumented = new EngineLoop(model, modelFile, pool, batch, 1.0, intraOpThreads);
+             EngineLoop sampled = new EngineLoop(model, modelFile, pool, batch, 0.1, intraOpThreads)) {
+            Step[] steps = {raw::run, plain::run, instrumented::run, sampled::run};
+            long[] calls = new long[steps.length];
+            long[] nanos = new long[steps.length];
+            for (Step step : steps) {
+                timeSlice(step, warmupSeconds / steps.length);
             }
+            double slice = seconds / rounds;
+            for (int round = 0; round < rounds; round++) {
+                for (int v = 0; v < steps.length; v++) {
+                    long[] timed = timeSlice(steps[v], slice);
+                    calls[v] += timed[0];
+                    nanos[v] += timed[1];
+                }
+            }
+            double[] rates = new double[steps.length];
+            for (int v = 0; v < steps.length; v++) {
+                rates[v] = calls[v] * (double) batch / (nanos[v] / 1e9);
+            }
+            return new Rates(rates[0], rates[1], rates[2], rates[3]);
         }
     }
 
-    /** The engine's {@code infer} on batches of {@code batch} frames cycled from a pool of distinct frames. */
-    static double engine(BenchModel model, Path modelFile, List<Frame> pool, int batch, double sampleRate, int intraOpThreads,
-            double warmupSeconds, double seconds) throws Exception {
-        EngineConfig config = EngineConfig.defaults(modelFile)
-                .withProvider(ExecutionProvider.CPU)
-                .withIntraOpThreads(intraOpThreads)
-                .withSampleRate(sampleRate);
-        try (InferenceEngine engine = InferenceEngine.open(config)) {
-            for (FrameOutcome outcome : engine.infer(pool.subList(0, batch))) {
-                if (outcome instanceof FrameOutcome.Rejected rejected) {
-                    throw new IllegalStateException(model.name + ": a frame was rejected: " + rejected.rejection());
-                }
-            }
-            int[] offset = {0};
-            return rate(batch, warmupSeconds, seconds, () -> {
-                int from = offset[0];
-                int to = from + batch;
-                offset[0] = to >= pool.size() ? 0 : to;
-                if (engine.infer(pool.subList(from, to)).size() != batch) {
-                    throw new IllegalStateException("lost frames");
-                }
-            });
-        }
-    }
-
-    /** Frames per second of {@code step} (which handles {@code batch} frames), after a warm-up. */
-    static double rate(int batch, double warmupSeconds, double seconds, Step step) throws Exception {
-        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        while (System.nanoTime() < warmEnd) {
-            step.run();
-        }
+    /** Runs step for about {@code seconds}; returns {calls, nanoseconds}. */
+    private static long[] timeSlice(Step step, double seconds) throws Exception {
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long calls = 0;
@@ -117,7 +89,96 @@ final class InferenceBench {
             calls++;
             now = System.nanoTime();
         } while (now < end);
-        return calls * (double) batch / ((now - start) / 1e9);
+        return new long[] {calls, now - start};
+    }
+
+    /**
+     * A minimal loop on {@code OrtSession.run}: one pre-made direct-buffer input tensor of {@code batch}
+     * frames, a session with the engine's settings (intra-op threads, inter-op 1, spinning off, all
+     * graph optimisations, CPU), every model output written into pre-made output tensors: the fastest
+     * way to call ONNX Runtime from Java, so the engine is held to the best ONNX Runtime can do.
+     */
+    private static final class RawLoop implements AutoCloseable {
+        private final OrtSession.SessionOptions options;
+        private final OrtSession session;
+        private final OnnxTensor input;
+        private final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+        private final Map<String, OnnxTensor> feed;
+
+        RawLoop(OrtEnvironment env, BenchModel model, int batch, int intraOpThreads) throws OrtException {
+            options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(model.onnx, options);
+            input = inputTensor(env, model, batch);
+            for (Map.Entry<String, NodeInfo> output : session.getOutputInfo().entrySet()) {
+                long[] shape = ((TensorInfo) output.getValue().getInfo()).getShape();
+                shape[0] = batch;
+                long elements = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+                FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(elements * Float.BYTES))
+                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                outputs.put(output.getKey(), OnnxTensor.createTensor(env, buffer, shape));
+            }
+            feed = Map.of(model.input, input);
+        }
+
+        void run() throws OrtException {
+            try (OrtSession.Result result = session.run(feed, outputs)) {
+                if (result.size() != outputs.size()) {
+                    throw new IllegalStateException("missing outputs");
+                }
+            }
+        }
+
+        @Override
+        public void close() throws OrtException {
+            outputs.values().forEach(OnnxTensor::close);
+            input.close();
+            session.close();
+            options.close();
+        }
+    }
+
+    /** The engine's {@code infer} on batches of {@code batch} frames cycled from a pool of distinct frames. */
+    private static final class EngineLoop implements AutoCloseable {
+        private final InferenceEngine engine;
+        private final List<Frame> pool;
+        private final int batch;
+        private int offset;
+
+        EngineLoop(BenchModel model, Path modelFile, List<Frame> pool, int batch, double sampleRate, int intraOpThreads)
+                throws EngineException {
+            EngineConfig config = EngineConfig.defaults(modelFile)
+                    .withProvider(ExecutionProvider.CPU)
+                    .withIntraOpThreads(intraOpThreads)
+                    .withSampleRate(sampleRate);
+            this.engine = InferenceEngine.open(config);
+            this.pool = pool;
+            this.batch = batch;
+            for (FrameOutcome outcome : engine.infer(pool.subList(0, batch))) {
+                if (outcome instanceof FrameOutcome.Rejected rejected) {
+                    engine.close();
+                    throw new IllegalStateException(model.name + ": a frame was rejected: " + rejected.rejection());
+                }
+            }
+        }
+
+        void run() {
+            int from = offset;
+            int to = from + batch;
+            offset = to >= pool.size() ? 0 : to;
+            if (engine.infer(pool.subList(from, to)).size() != batch) {
+                throw new IllegalStateException("lost frames");
+            }
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
     }
 
     private static OnnxTensor inputTensor(OrtEnvironment env, BenchModel model, int batch) throws OrtException {

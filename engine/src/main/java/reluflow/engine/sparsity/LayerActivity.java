@@ -12,6 +12,11 @@ package reluflow.engine.sparsity;
 public record LayerActivity(String layer, int units, long activations, long zeros, long[] firedUnits) {
 
     public float zeroFraction() {
+        return zeroFraction(zeros, activations);
+    }
+
+    /** The fraction reports carry, rounded to float as the detections' per-frame figures are. */
+    public static float zeroFraction(long zeros, long activations) {
         return activations == 0 ? 0f : (float) ((double) zeros / activations);
     }
 

@@ -32,19 +32,36 @@ public class SparsityAccumulator {
     }
 
     public SparsityAccumulator add(LayerActivity activity) {
-        if (layer == null) {
-            layer = activity.layer();
+        addFrame(activity.layer(), activity.units(), activity.activations(), activity.zeros());
+        firedUnits = or(firedUnits, activity.firedUnits());
+        return this;
+    }
+
+    /**
+     * Several frames of one layer at once, as a batch pre-aggregated them: the same result as adding
+     * each frame's {@link LayerActivity}, the fired units being the union over the frames.
+     */
+    public SparsityAccumulator addFrames(String layer, int units, long activationsPerFrame, long[] zerosPerFrame,
+            long[] firedUnitsOfFrames) {
+        for (long zeros : zerosPerFrame) {
+            addFrame(layer, units, activationsPerFrame, zeros);
         }
-        units = Math.max(units, activity.units());
-        activationsPerFrame = activity.activations();
-        double zeroFraction = activity.zeroFraction();
+        firedUnits = or(firedUnits, firedUnitsOfFrames);
+        return this;
+    }
+
+    private void addFrame(String frameLayer, int frameUnits, long activations, long zeros) {
+        if (layer == null) {
+            layer = frameLayer;
+        }
+        units = Math.max(units, frameUnits);
+        activationsPerFrame = activations;
+        double zeroFraction = LayerActivity.zeroFraction(zeros, activations);
         frames++;
         sum += zeroFraction;
         min = Math.min(min, zeroFraction);
         max = Math.max(max, zeroFraction);
         histogram[bin(zeroFraction)]++;
-        firedUnits = or(firedUnits, activity.firedUnits());
-        return this;
     }
 
     public SparsityAccumulator merge(SparsityAccumulator other) {

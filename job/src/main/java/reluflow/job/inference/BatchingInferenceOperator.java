@@ -32,7 +32,8 @@ import reluflow.job.source.SourceRecord;
  * are buffered and released after them, so a flushed frame is never late for its sparsity window.
  *
  * <p>Main output: one FrameDetections per valid frame. Side outputs: a DeadLetter per frame that
- * could not be decoded, validated or inferred, and a LayerSample per sampled frame and ReLU layer.
+ * could not be decoded, validated or inferred, and LayerSamples: per batch, ReLU layer and sparsity window,
+ * the activity of the batch's sampled frames (see {@link LayerSampleCombiner}).
  */
 public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetections>
         implements OneInputStreamOperator<SourceRecord, FrameDetections>, ProcessingTimeCallback {
@@ -54,6 +55,7 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
     private transient long firstBufferedAt;
     private transient boolean timerPending;
     private transient Watermark heldWatermark;
+    private transient LayerSampleCombiner samples;
 
     public BatchingInferenceOperator(JobConfig config) {
         this.config = config;
@@ -76,6 +78,7 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
         buffer = new ArrayList<>(maxBatch);
         bufferTimestamps = new long[maxBatch];
         bufferHasTimestamp = new boolean[maxBatch];
+        samples = new LayerSampleCombiner(config.sparsityWindow().toMillis(), config.sparsityPerSensor());
     }
 
     @Override
@@ -170,9 +173,10 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
                 metrics.detectionsOut.inc();
                 for (LayerActivity layer : result.layers()) {
                     metrics.layerActivity(layer);
-                    output.collect(LAYER_SAMPLES, record(LayerSample.of(result.frame().getSensorId(), layer), hasTimestamp, timestamp));
+                    samples.add(result.frame().getSensorId(), layer, hasTimestamp, timestamp);
                 }
             }
+            samples.flush((sample, hasTimestamp, timestamp) -> output.collect(LAYER_SAMPLES, record(sample, hasTimestamp, timestamp)));
             buffer.clear();
         }
         if (heldWatermark != null) {

@@ -15,7 +15,7 @@ public final class LayerSparsityAggregate implements AggregateFunction<LayerSamp
 
     @Override
     public SparsityAccumulator add(LayerSample sample, SparsityAccumulator accumulator) {
-        return accumulator.add(sample.toActivity());
+        return accumulator.addFrames(sample.layer, sample.units, sample.activations, sample.zeros, sample.firedUnits);
     }
 
     @Override

@@ -26,6 +26,7 @@ import reluflow.engine.demo.SyntheticFrames;
 import reluflow.engine.inference.FrameOutcome;
 import reluflow.engine.inference.FrameResult;
 import reluflow.engine.inference.InferenceEngine;
+import reluflow.engine.sparsity.LayerActivity;
 import reluflow.job.JobTestSupport;
 import reluflow.job.config.JobConfig;
 import reluflow.job.source.FrameDecoder;
@@ -167,8 +168,32 @@ class BatchingInferenceOperatorTest {
                 assertThat(actual.getLayerSparsity().get("fc1_relu")).isEqualTo(result.layers().get(0).zeroFraction());
             }
         }
+        // One batch, one 10 s window, all-sensors reports: one sample per layer holding every frame's zero count, in
+        // frame order, the union of the fired units, and the batch's latest event time.
         ConcurrentLinkedQueue<StreamRecord<LayerSample>> samples = harness.getSideOutput(BatchingInferenceOperator.LAYER_SAMPLES);
-        assertThat(samples).hasSize(16);
+        assertThat(samples).extracting(r -> r.getValue().layer).containsExactly("fc1_relu", "fc2_relu");
+        try (InferenceEngine engine = InferenceEngine.open(EngineConfig.defaults(model).withProvider(reluflow.engine.config.ExecutionProvider.CPU))) {
+            List<FrameOutcome> expected = engine.infer(frames);
+            int layer = 0;
+            for (StreamRecord<LayerSample> record : samples) {
+                LayerSample sample = record.getValue();
+                final int l = layer++;
+                List<LayerActivity> activities = expected.stream()
+                        .map(o -> ((FrameOutcome.Inferred) o).result().layers().get(l)).toList();
+                assertThat(sample.sensorId).isNull();
+                assertThat(sample.zeros).containsExactly(activities.stream().mapToLong(LayerActivity::zeros).toArray());
+                assertThat(sample.activations).isEqualTo(activities.get(0).activations());
+                assertThat(sample.units).isEqualTo(activities.get(0).units());
+                long[] union = new long[activities.get(0).firedUnits().length];
+                activities.forEach(a -> {
+                    for (int w = 0; w < union.length; w++) {
+                        union[w] |= a.firedUnits()[w];
+                    }
+                });
+                assertThat(sample.firedUnits).containsExactly(union);
+                assertThat(record.getTimestamp()).isEqualTo(frames.get(7).getEventTime().toEpochMilli());
+            }
+        }
     }
 
     @Test

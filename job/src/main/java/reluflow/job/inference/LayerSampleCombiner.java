@@ -1,0 +1,85 @@
+package reluflow.job.inference;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import reluflow.engine.sparsity.LayerActivity;
+
+/**
+ * Pre-aggregates a batch's layer activities before they cross the shuffle to the keyed sparsity
+ * windows: one {@link LayerSample} per layer, event-time window (and sensor, when per-sensor reports
+ * are on) instead of one per frame and layer. On a small model the per-frame records, their
+ * serialization and the window's state updates cost more than the inference itself.
+ *
+ * <p>A combined sample carries the latest event time of its frames, which lies in the same window as
+ * every one of them, so it is assigned to the window each frame would have been.
+ */
+final class LayerSampleCombiner {
+    interface Emitter {
+        void emit(LayerSample sample, boolean hasTimestamp, long timestamp);
+    }
+
+    private final long windowMillis;
+    private final boolean perSensor;
+    private final Map<Group, Pending> pending = new LinkedHashMap<>();
+
+    LayerSampleCombiner(long windowMillis, boolean perSensor) {
+        this.windowMillis = windowMillis;
+        this.perSensor = perSensor;
+    }
+
+    void add(String sensorId, LayerActivity activity, boolean hasTimestamp, long timestamp) {
+        long windowStart = hasTimestamp ? TimeWindow.getWindowStartWithOffset(timestamp, 0, windowMillis) : Long.MIN_VALUE;
+        Group group = new Group(activity.layer(), perSensor ? sensorId : null, hasTimestamp, windowStart, activity.units(),
+                activity.activations());
+        Pending p = pending.get(group);
+        if (p == null) {
+            p = new Pending();
+            pending.put(group, p);
+        }
+        p.add(activity, timestamp);
+    }
+
+    /** Emits every pending sample, in the order their groups first appeared, and forgets them. */
+    void flush(Emitter emitter) {
+        for (Map.Entry<Group, Pending> entry : pending.entrySet()) {
+            Group g = entry.getKey();
+            Pending p = entry.getValue();
+            LayerSample sample = new LayerSample();
+            sample.layer = g.layer;
+            sample.sensorId = g.sensorId;
+            sample.units = g.units;
+            sample.activations = g.activations;
+            sample.zeros = Arrays.copyOf(p.zeros, p.frames);
+            sample.firedUnits = p.fired;
+            emitter.emit(sample, g.hasTimestamp, p.latestTimestamp);
+        }
+        pending.clear();
+    }
+
+    private record Group(String layer, String sensorId, boolean hasTimestamp, long windowStart, int units, long activations) {
+    }
+
+    private static final class Pending {
+        private long[] zeros = new long[8];
+        private int frames;
+        private long[] fired = new long[0];
+        private long latestTimestamp = Long.MIN_VALUE;
+
+        void add(LayerActivity activity, long timestamp) {
+            if (frames == zeros.length) {
+                zeros = Arrays.copyOf(zeros, frames * 2);
+            }
+            zeros[frames++] = activity.zeros();
+            long[] bits = activity.firedUnits();
+            if (bits.length > fired.length) {
+                fired = Arrays.copyOf(fired, bits.length);
+            }
+            for (int i = 0; i < bits.length; i++) {
+                fired[i] |= bits[i];
+            }
+            latestTimestamp = Math.max(latestTimestamp, timestamp);
+        }
+    }
+}
