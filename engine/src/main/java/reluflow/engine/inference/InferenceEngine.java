@@ -76,8 +76,15 @@ public final class InferenceEngine implements AutoCloseable {
     private final ThreadLocal<Map<Integer, PinnedOutputs>> pinnedByThread = ThreadLocal.withInitial(
             () -> new java.util.LinkedHashMap<>(8, 0.75f, true));
     private final Set<PinnedOutputs> allPinned = ConcurrentHashMap.newKeySet();
-    /** Distinct batch sizes whose pinned outputs a thread keeps; batches are mostly full, so few are needed. */
-    private static final int PINNED_SIZES_PER_THREAD = 4;
+    /**
+     * Distinct (session, batch size) pairs whose pinned outputs a thread keeps. Full batches need one, but
+     * sampling splits a batch into a sampled and an unsampled run of varying sizes (at 10% and batch 32,
+     * mostly 0-7 and 25-32 frames): with room for only 4, the 10% engine re-allocated output tensors
+     * nearly every batch and ran at 0.85 of plain on the CNN; with 24, 0.96 (`./reluflow bench --models
+     * cnn,mlp --batches 32 --duration 3 --skip-pipeline`). The split runs are small, so the memory stays
+     * a few megabytes per thread even for conv layers.
+     */
+    private static final int PINNED_SIZES_PER_THREAD = 24;
 
     private InferenceEngine(EngineConfig config, ModelFile file) throws EngineException {
         this.config = config.validate();
