@@ -112,7 +112,12 @@ final class InferenceBench {
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(model.onnx, options);
+            try {
+                session = env.createSession(model.onnx, options);
+            } catch (OrtException e) {
+                options.close();
+                throw e;
+            }
             input = inputTensor(env, model, batch);
             for (Map.Entry<String, NodeInfo> output : session.getOutputInfo().entrySet()) {
                 long[] shape = ((TensorInfo) output.getValue().getInfo()).getShape();
@@ -204,11 +209,5 @@ final class InferenceBench {
             shape[i] = frames.get(0).getShape().get(i - 1);
         }
         return OnnxTensor.createTensor(env, buffer, shape);
-    }
-
-    static void checkEngineOpens(Path modelFile) throws EngineException {
-        try (InferenceEngine ignored = InferenceEngine.open(EngineConfig.defaults(modelFile).withProvider(ExecutionProvider.CPU))) {
-            // opened and warmed up: the model runs
-        }
     }
 }
