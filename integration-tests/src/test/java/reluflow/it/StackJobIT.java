@@ -82,6 +82,9 @@ class StackJobIT {
     void theSubmittedJarServesEveryFrameOnce() throws Exception {
         String jobId = submit(1, null);
         produce(200);
+        // A window closes when event time passes its end plus the allowed out-of-orderness (2 s by default): on a
+        // fast machine the 200 frames span less than that, so a last frame stamped ahead moves event time on.
+        produceStampedAhead(Duration.ofMillis(3_500));
         assertAllAccountedFor();
         List<SparsityReport> reports = ItSupport.consume(SETTINGS.kafkaBootstrap(), "sparsity", r -> !r.isEmpty(), WAIT).stream()
                 .map(r -> ItSupport.decode(r, SparsityReport.getDecoder()::decode)).toList();
@@ -147,11 +150,27 @@ class StackJobIT {
     }
 
     /** Frames with fresh ids; one in 20 corrupt, one in 20 mis-shaped. */
-    private static void produce(int count) throws Exception {
+    private static KafkaProducer<byte[], byte[]> producer() {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SETTINGS.kafkaBootstrap());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** One valid frame whose event time lies {@code ahead} of now. */
+    private static void produceStampedAhead(Duration ahead) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            long id = nextFrameId++;
+            Frame frame = Frame.newBuilder(SyntheticFrames.frame(DemoModelKind.MLP, id, 9L, 4, 0, 0))
+                    .setEventTime(Instant.now().plus(ahead)).build();
+            producer.send(new ProducerRecord<>("frames", frame.getSensorId().getBytes(StandardCharsets.UTF_8),
+                    bytes(frame.toByteBuffer()))).get();
+            validSent.add(id);
+        }
+    }
+
+    private static void produce(int count) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < count; i++) {
                 long id = nextFrameId++;
                 Frame frame = Frame.newBuilder(SyntheticFrames.frame(DemoModelKind.MLP, id, 9L, 4, 0, 0))
