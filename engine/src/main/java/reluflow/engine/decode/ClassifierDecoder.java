@@ -46,10 +46,10 @@ public final class ClassifierDecoder implements DetectionDecoder {
      */
     @Override
     public List<Detection> decode(Map<String, TensorView> frameOutputs) {
-        TensorView view = frameOutputs.get(output);
-        float[] values = view.data();
-        int from = view.offset();
-        int n = view.size();
+        // Softmax reads every value three times: one bulk copy of the frame's few values, then array loops.
+        float[] values = frameOutputs.get(output).toArray();
+        int from = 0;
+        int n = values.length;
         ScoreActivation effective = activation == ScoreActivation.AUTO
                 ? (areProbabilities(values, from, n) ? ScoreActivation.NONE : ScoreActivation.SOFTMAX)
                 : activation;

@@ -346,37 +346,33 @@ public final class InferenceEngine implements AutoCloseable {
                      ? session.run(Map.of(layout.input().name(), input), pinned.tensors)
                      : session.run(Map.of(layout.input().name(), input), requested)) {
             long micros = (System.nanoTime() - start) / 1_000;
-            // One bulk copy per output and batch out of ONNX Runtime's buffers; then plain array reads.
-            Map<String, float[]> values = new HashMap<>();
+            // Decoders read their outputs in place (a pinned output is the direct buffer ONNX Runtime wrote);
+            // ReLU layers, counted in tight loops over every value, are copied once per batch into arrays.
+            Map<String, FloatBuffer> buffers;
             Map<String, long[]> shapes;
             if (pinned != null) {
+                buffers = pinned.buffers;
                 shapes = pinned.shapes;
-                for (Map.Entry<String, FloatBuffer> output : pinned.buffers.entrySet()) {
-                    FloatBuffer buffer = output.getValue();
-                    float[] array = scratch.output(output.getKey(), buffer.capacity());
-                    buffer.get(0, array, 0, buffer.capacity());
-                    values.put(output.getKey(), array);
-                }
             } else {
+                buffers = new HashMap<>();
                 shapes = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> entry : result) {
                     OnnxTensor tensor = (OnnxTensor) entry.getValue();
                     if (tensor.getInfo().type == OnnxJavaType.FLOAT) {
-                        FloatBuffer buffer = tensor.getFloatBuffer();
-                        float[] array = new float[buffer.remaining()];
-                        buffer.get(array);
-                        values.put(entry.getKey(), array);
+                        buffers.put(entry.getKey(), tensor.getFloatBuffer());
                         shapes.put(entry.getKey(), tensor.getInfo().getShape());
                     }
                 }
             }
-            List<List<LayerActivity>> activities = measure ? countActivations(values, shapes, chunk, pass.counted()) : null;
+            List<List<LayerActivity>> activities = measure
+                    ? countActivations(layerArrays(buffers, scratch), shapes, chunk, pass.counted())
+                    : null;
             List<FrameResult> results = new ArrayList<>(n);
             // One map for the batch: decoders read it during decode() and keep nothing.
             Map<String, TensorView> frameOutputs = new HashMap<>();
             for (int f = 0; f < n; f++) {
                 for (String name : decoder.outputs()) {
-                    float[] data = values.get(name);
+                    FloatBuffer data = buffers.get(name);
                     if (data == null) {
                         throw new IllegalStateException("model output '" + name + "' is not a float tensor");
                     }
@@ -452,7 +448,22 @@ public final class InferenceEngine implements AutoCloseable {
         return perFrame;
     }
 
-    private TensorView slice(float[] data, long[] dims, int n, int frame) {
+    /** Each ReLU layer output of the batch, copied in bulk into this thread's array for it. */
+    private Map<String, float[]> layerArrays(Map<String, FloatBuffer> buffers, Scratch scratch) {
+        Map<String, float[]> arrays = new HashMap<>();
+        for (ReluLayer layer : layers) {
+            FloatBuffer buffer = buffers.get(layer.name());
+            if (buffer != null) {
+                int count = buffer.limit();
+                float[] array = scratch.output(layer.name(), count);
+                buffer.get(0, array, 0, count);
+                arrays.put(layer.name(), array);
+            }
+        }
+        return arrays;
+    }
+
+    private TensorView slice(FloatBuffer data, long[] dims, int n, int frame) {
         if (splitsBatch(dims, n)) {
             long[] frameShape = Arrays.copyOfRange(dims, 1, dims.length);
             int perFrame = TensorView.elements(frameShape);
