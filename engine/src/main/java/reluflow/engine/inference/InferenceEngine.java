@@ -72,12 +72,9 @@ public final class InferenceEngine implements AutoCloseable {
     private volatile Map<String, long[]> staticOutputFrameShapes;
     /** Output batch axis per output: an output may lack it (the same for every frame). */
     private volatile Map<String, Boolean> outputHasBatchAxis;
-    /** Keyed by batch size, negative for the plain session: no key object is built per batch. */
-    private final ThreadLocal<Map<Integer, PinnedOutputs>> pinnedByThread = ThreadLocal.withInitial(
-            () -> new java.util.LinkedHashMap<>(8, 0.75f, true));
-    private final Set<PinnedOutputs> allPinned = ConcurrentHashMap.newKeySet();
+    private final Set<PinnedTensors> allPinned = ConcurrentHashMap.newKeySet();
     /**
-     * Distinct (session, batch size) pairs whose pinned outputs a thread keeps. Full batches need one, but
+     * Distinct (session, batch size) pairs whose pinned tensors a thread keeps. Full batches need one, but
      * sampling splits a batch into a sampled and an unsampled run of varying sizes (at 10% and batch 32,
      * mostly 0-7 and 25-32 frames): with room for only 4, the 10% engine re-allocated output tensors
      * nearly every batch and ran at 0.85 of plain on the CNN; with 24, 0.96 (`./reluflow bench --models
@@ -276,7 +273,8 @@ public final class InferenceEngine implements AutoCloseable {
         }
         int elements = TensorView.elements(frameDims);
         Scratch scratch = scratchByThread.get();
-        ByteBuffer input = assemble(frames, chunk, elements, scratch);
+        PinnedTensors pinned = pinnedTensors(scratch, pass.instrumented(), chunk.length, frameDims);
+        ByteBuffer input = assemble(frames, chunk, elements, pinned != null ? pinned.input : null, scratch);
         int[] finite = withoutNonFinite(frames, chunk, input, elements, scratch, outcomes);
         if (finite != chunk) {
             if (finite.length > 0) {
@@ -285,7 +283,7 @@ public final class InferenceEngine implements AutoCloseable {
             return;
         }
         try {
-            List<FrameResult> results = run(frames, chunk, input, frameDims, pass, scratch);
+            List<FrameResult> results = run(frames, chunk, input, frameDims, pass, pinned, scratch);
             for (int k = 0; k < chunk.length; k++) {
                 outcomes[chunk[k]] = new FrameOutcome.Inferred(results.get(k));
             }
@@ -333,18 +331,17 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     private List<FrameResult> run(List<Frame> frames, int[] chunk, ByteBuffer inputBytes, long[] frameDims, Pass pass,
-            Scratch scratch) throws OrtException {
+            PinnedTensors pinned, Scratch scratch) throws OrtException {
         boolean measure = pass.instrumented();
         OrtSession session = measure ? instrumentedSession : plainSession;
         Set<String> requested = measure ? instrumentedOutputs : plainOutputs;
         int n = chunk.length;
         long[] inputShape = layout.batchAxis() ? prepend(n, frameDims) : frameDims;
         long start = System.nanoTime();
-        PinnedOutputs pinned = pinnedOutputs(requested, measure, n, frameDims);
-        try (OnnxTensor input = tensor(inputBytes, inputShape);
+        try (OnnxTensor ownInput = pinned == null ? tensor(inputBytes, inputShape) : null;
              OrtSession.Result result = pinned != null
-                     ? session.run(Map.of(layout.input().name(), input), pinned.tensors)
-                     : session.run(Map.of(layout.input().name(), input), requested)) {
+                     ? session.run(Map.of(layout.input().name(), pinned.inputTensor), pinned.tensors)
+                     : session.run(Map.of(layout.input().name(), ownInput), requested)) {
             long micros = (System.nanoTime() - start) / 1_000;
             // Decoders read their outputs in place (a pinned output is the direct buffer ONNX Runtime wrote);
             // ReLU layers, counted in tight loops over every value, are copied once per batch into arrays.
@@ -386,24 +383,35 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     /**
-     * This thread's pinned outputs for a batch of n frames, made on first use; null when the model's
-     * output shapes are not all known and static (then ONNX Runtime allocates outputs per run).
+     * This thread's pinned tensors for a batch of n frames on one session, made on first use; null when
+     * the model's output shapes are not all known and static (then each batch makes its input tensor
+     * and ONNX Runtime allocates its outputs), or when they could not be made.
      */
-    private PinnedOutputs pinnedOutputs(Set<String> requested, boolean measure, int n, long[] frameDims) throws OrtException {
+    private PinnedTensors pinnedTensors(Scratch scratch, boolean measure, int n, long[] frameDims) {
         Map<String, long[]> frameShapes = staticOutputFrameShapes;
         if (frameShapes == null || !Arrays.equals(frameDims, layout.frameDims())) {
             return null;
         }
         int key = measure ? n : -n;
-        Map<Integer, PinnedOutputs> cache = pinnedByThread.get();
-        PinnedOutputs pinned = cache.get(key);
+        if (scratch.lastPinned != null && scratch.lastPinnedKey == key) {
+            return scratch.lastPinned;
+        }
+        Map<Integer, PinnedTensors> cache = scratch.pinned;
+        PinnedTensors pinned = cache.get(key);
         if (pinned == null) {
+            Set<String> requested = measure ? instrumentedOutputs : plainOutputs;
             Map<String, long[]> shapes = new HashMap<>();
             for (String name : requested) {
                 long[] frameShape = frameShapes.get(name);
                 shapes.put(name, layout.batchAxis() && outputHasBatchAxis.get(name) ? prepend(n, frameShape) : frameShape);
             }
-            pinned = PinnedOutputs.allocate(environment, shapes);
+            try {
+                pinned = PinnedTensors.allocate(environment, layout.batchAxis() ? prepend(n, frameDims) : frameDims,
+                        layout.input().isUint8(), shapes);
+            } catch (OrtException e) {
+                LOG.warn("Pinned tensors for batches of {} could not be made ({}); such batches allocate their own", n, e.getMessage());
+                return null;
+            }
             allPinned.add(pinned);
             cache.put(key, pinned);
             if (cache.size() > PINNED_SIZES_PER_THREAD) {
@@ -413,6 +421,8 @@ public final class InferenceEngine implements AutoCloseable {
                 eldest.getValue().close();
             }
         }
+        scratch.lastPinned = pinned;
+        scratch.lastPinnedKey = key;
         return pinned;
     }
 
@@ -477,11 +487,14 @@ public final class InferenceEngine implements AutoCloseable {
         return layout.batchAxis() && dims.length > 0 && dims[0] == n;
     }
 
-    /** Copies the chunk's frames into this thread's direct input buffer, in native order: one copy per frame. */
-    private ByteBuffer assemble(List<Frame> frames, int[] chunk, int elements, Scratch scratch) {
+    /**
+     * Copies the chunk's frames, in native order, into the pinned input buffer when there is one (it
+     * holds exactly this many frames), else into this thread's direct input buffer: one copy per frame.
+     */
+    private ByteBuffer assemble(List<Frame> frames, int[] chunk, int elements, ByteBuffer pinnedInput, Scratch scratch) {
         boolean uint8Model = layout.input().isUint8();
         int bytes = Math.multiplyExact(chunk.length, elements) * (uint8Model ? 1 : Float.BYTES);
-        ByteBuffer buffer = scratch.input(bytes);
+        ByteBuffer buffer = pinnedInput != null ? pinnedInput.clear() : scratch.input(bytes);
         for (int i : chunk) {
             Frame frame = frames.get(i);
             ByteBuffer data = frame.getData().duplicate();
@@ -523,6 +536,14 @@ public final class InferenceEngine implements AutoCloseable {
     /** Per-thread buffers, grown when needed, so a batch allocates no buffer of its own. */
     private static final class Scratch {
         private final MixedBatchPlanner planner = new MixedBatchPlanner();
+        /** Keyed by batch size, negative for the plain session: no key object is built per batch. */
+        private final Map<Integer, PinnedTensors> pinned = new LinkedHashMap<>(8, 0.75f, true);
+        /**
+         * The last pinned tensors used: consecutive batches mostly have one size, found without a map
+         * lookup. Never an evicted one: eviction only follows a miss, which replaces it.
+         */
+        private PinnedTensors lastPinned;
+        private int lastPinnedKey;
         private ByteBuffer input;
         private int[] floatBits = new int[0];
         private final Map<String, float[]> outputs = new HashMap<>();
@@ -573,7 +594,7 @@ public final class InferenceEngine implements AutoCloseable {
         OrtSession session = instrumentedSession != null ? instrumentedSession : plainSession;
         Set<String> requested = instrumentedSession != null ? instrumentedOutputs : plainOutputs;
         long[] inputShape = layout.batchAxis() ? prepend(1, dims) : dims;
-        try (OnnxTensor input = tensor(assemble(List.of(zero), new int[] {0}, elements, scratchByThread.get()), inputShape);
+        try (OnnxTensor input = tensor(assemble(List.of(zero), new int[] {0}, elements, null, scratchByThread.get()), inputShape);
              OrtSession.Result result = session.run(Map.of(layout.input().name(), input), requested)) {
             Map<String, long[]> frameShapes = new HashMap<>();
             Map<String, Boolean> batchAxes = new HashMap<>();
@@ -661,7 +682,7 @@ public final class InferenceEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        allPinned.forEach(PinnedOutputs::close);
+        allPinned.forEach(PinnedTensors::close);
         allPinned.clear();
         closeQuietly(plainSession);
         closeQuietly(instrumentedSession);

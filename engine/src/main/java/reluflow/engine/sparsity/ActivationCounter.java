@@ -36,10 +36,15 @@ public final class ActivationCounter {
         int i = offset;
         for (int o = 0; o < outer; o++) {
             if (inner == 1) {
-                for (int unit = 0; unit < units; unit++) {
-                    int nonZero = nonZero(values[i++]);
-                    nonZeros += nonZero;
-                    fired[unit >>> 6] |= (long) nonZero << unit;
+                // One unit per activation: 64 units' fired bits gather in a register, and their count is its popcount.
+                for (int word = 0; word < fired.length; word++) {
+                    int end = Math.min(units, (word + 1) << 6);
+                    long bits = 0;
+                    for (int unit = word << 6; unit < end; unit++) {
+                        bits |= (long) nonZero(values[i++]) << unit;
+                    }
+                    fired[word] |= bits;
+                    nonZeros += Long.bitCount(bits);
                 }
             } else {
                 for (int unit = 0; unit < units; unit++) {

@@ -158,6 +158,39 @@ class InferenceEngineTest {
         }
     }
 
+    /**
+     * More batch sizes than a thread keeps pinned tensors for, up and down again: every batch runs whole
+     * (a closed or mis-sized pinned tensor would fail in ONNX Runtime and show as a retry frame by frame)
+     * and gives the frame-by-frame results, whatever tensors were evicted and re-made in between.
+     */
+    @Test
+    void batchesOfManySizesRunWholeThroughEvictedAndRemadePinnedTensors() throws Exception {
+        List<Frame> frames = randomFrames(40, 13);
+        try (InferenceEngine engine = open(TinyModel.gemmRelu())) {
+            List<FrameResult> single = new ArrayList<>();
+            for (Frame frame : frames) {
+                single.add(inferred(engine.infer(List.of(frame)).get(0)));
+            }
+            List<Integer> sizes = new ArrayList<>();
+            for (int size = 1; size <= 40; size++) {
+                sizes.add(size);
+            }
+            for (int size = 40; size >= 1; size--) {
+                sizes.add(size);
+                sizes.add(size);
+            }
+            for (int size : sizes) {
+                List<FrameOutcome> out = engine.infer(frames.subList(0, size));
+                for (int i = 0; i < size; i++) {
+                    FrameResult result = inferred(out.get(i));
+                    assertThat(result.batchSize()).as("batch of %d", size).isEqualTo(size);
+                    assertThat(result.detections()).isEqualTo(single.get(i).detections());
+                    assertThat(result.layers()).usingRecursiveFieldByFieldElementComparator().isEqualTo(single.get(i).layers());
+                }
+            }
+        }
+    }
+
     @Test
     void fixedBatchOfOneModelRunsFrameByFrame() throws Exception {
         TinyModel fixed = TinyModel.create()

@@ -23,6 +23,14 @@ final class LayerSampleCombiner {
     private final long windowMillis;
     private final boolean perSensor;
     private final Map<Group, Pending> pending = new LinkedHashMap<>();
+    /**
+     * The groups most recently added to, checked field by field before a key is built and hashed: a
+     * batch's frames mostly share their window and sensor, so each layer's group is found here.
+     */
+    private final Group[] recentGroups = new Group[RECENT];
+    private final Pending[] recentPending = new Pending[RECENT];
+    private int nextRecent;
+    private static final int RECENT = 8;
 
     LayerSampleCombiner(long windowMillis, boolean perSensor) {
         this.windowMillis = windowMillis;
@@ -31,13 +39,23 @@ final class LayerSampleCombiner {
 
     void add(String sensorId, LayerActivity activity, boolean hasTimestamp, long timestamp) {
         long windowStart = hasTimestamp ? TimeWindow.getWindowStartWithOffset(timestamp, 0, windowMillis) : Long.MIN_VALUE;
-        Group group = new Group(activity.layer(), perSensor ? sensorId : null, hasTimestamp, windowStart, activity.units(),
-                activity.activations());
+        String sensor = perSensor ? sensorId : null;
+        for (int i = 0; i < RECENT; i++) {
+            Group g = recentGroups[i];
+            if (g != null && g.matches(activity, sensor, hasTimestamp, windowStart)) {
+                recentPending[i].add(activity, timestamp);
+                return;
+            }
+        }
+        Group group = new Group(activity.layer(), sensor, hasTimestamp, windowStart, activity.units(), activity.activations());
         Pending p = pending.get(group);
         if (p == null) {
             p = new Pending();
             pending.put(group, p);
         }
+        recentGroups[nextRecent] = group;
+        recentPending[nextRecent] = p;
+        nextRecent = (nextRecent + 1) % RECENT;
         p.add(activity, timestamp);
     }
 
@@ -56,9 +74,15 @@ final class LayerSampleCombiner {
             emitter.emit(sample, g.hasTimestamp, p.latestTimestamp);
         }
         pending.clear();
+        Arrays.fill(recentGroups, null);
+        Arrays.fill(recentPending, null);
     }
 
     private record Group(String layer, String sensorId, boolean hasTimestamp, long windowStart, int units, long activations) {
+        boolean matches(LayerActivity activity, String sensor, boolean stamped, long start) {
+            return windowStart == start && hasTimestamp == stamped && units == activity.units()
+                    && activations == activity.activations() && layer.equals(activity.layer()) && java.util.Objects.equals(sensorId, sensor);
+        }
     }
 
     private static final class Pending {

@@ -2,8 +2,6 @@ package reluflow.job.sink;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -19,7 +17,7 @@ public final class AvroKafkaSerializer<T extends SpecificRecordBase> implements 
 
     private final String topic;
     private final SerializableFunction<T, byte[]> key;
-    private transient BinaryMessageEncoder<T> encoder;
+    private transient SingleObjectEncoder<T> encoder;
 
     public AvroKafkaSerializer(String topic, SerializableFunction<T, byte[]> key) {
         this.topic = topic;
@@ -29,12 +27,10 @@ public final class AvroKafkaSerializer<T extends SpecificRecordBase> implements 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
         if (encoder == null) {
-            encoder = new BinaryMessageEncoder<>(SpecificData.getForClass(record.getClass()), record.getSchema());
+            encoder = new SingleObjectEncoder<>(record.getSchema(), SpecificData.getForClass(record.getClass()));
         }
         try {
-            ByteBuffer buffer = encoder.encode(record);
-            byte[] value = new byte[buffer.remaining()];
-            buffer.get(value);
+            byte[] value = encoder.encode(record);
             Long time = timestamp == null || timestamp < 0 ? null : timestamp;
             return new ProducerRecord<>(topic, null, time, key.apply(record), value);
         } catch (IOException e) {

@@ -1,0 +1,86 @@
+package reluflow.job.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import reluflow.avro.BoundingBox;
+import reluflow.avro.DeadLetter;
+import reluflow.avro.Detection;
+import reluflow.avro.ErrorKind;
+import reluflow.avro.FrameDetections;
+import reluflow.avro.ModelIdentity;
+
+/** The sink's values are exactly Avro's single-object encoding, whatever came before them through the same serializer. */
+class AvroKafkaSerializerTest {
+    private static final ModelIdentity MODEL = ModelIdentity.newBuilder().setName("m").setVersion("1").setSha256("a".repeat(64)).build();
+
+    @Test
+    void valuesAreTheGeneratedSingleObjectBytesRecordAfterRecord() throws Exception {
+        AvroKafkaSerializer<FrameDetections> serializer = new AvroKafkaSerializer<>("detections",
+                d -> d.getSensorId().getBytes(StandardCharsets.UTF_8));
+        Random random = new Random(3);
+        // Sizes up and down, one far beyond the reused buffer's first size: no byte of an earlier record leaks into a later one.
+        for (int detections : new int[] {0, 3, 400, 1, 0, 50, 2}) {
+            FrameDetections record = detections(random, detections);
+            ProducerRecord<byte[], byte[]> out = serializer.serialize(record, null, 1234L);
+            assertThat(out.value()).isEqualTo(bytes(record.toByteBuffer()));
+            assertThat(FrameDetections.fromByteBuffer(ByteBuffer.wrap(out.value()))).isEqualTo(record);
+            assertThat(out.key()).isEqualTo(record.getSensorId().getBytes(StandardCharsets.UTF_8));
+            assertThat(out.topic()).isEqualTo("detections");
+            assertThat(out.timestamp()).isEqualTo(1234L);
+        }
+    }
+
+    @Test
+    void detectionsTakeTheFieldByFieldWriterOnlyWhileTheSchemaIsTheOneItWrites() {
+        assertThat(FrameDetectionsBody.writes(FrameDetections.getClassSchema())).isTrue();
+        org.apache.avro.Schema grown = org.apache.avro.SchemaBuilder.record("FrameDetections").namespace("reluflow.avro").fields()
+                .requiredString("sensor_id").optionalString("site").endRecord();
+        assertThat(FrameDetectionsBody.writes(grown)).isFalse();
+        assertThat(FrameDetectionsBody.writes(DeadLetter.getClassSchema())).isFalse();
+    }
+
+    @Test
+    void eachRecordTypeCarriesItsOwnSchemaFingerprint() throws Exception {
+        AvroKafkaSerializer<DeadLetter> serializer = new AvroKafkaSerializer<>("dead-letters", d -> null);
+        DeadLetter letter = DeadLetter.newBuilder().setSourceTopic("frames").setPartition(1).setOffset(7)
+                .setKey(null).setValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .setErrorKind(ErrorKind.DESERIALIZATION).setErrorMessage("corrupt").setFailedAt(Instant.ofEpochMilli(99)).build();
+        ProducerRecord<byte[], byte[]> out = serializer.serialize(letter, null, -1L);
+        assertThat(out.value()).isEqualTo(bytes(letter.toByteBuffer()));
+        assertThat(DeadLetter.fromByteBuffer(ByteBuffer.wrap(out.value()))).isEqualTo(letter);
+        assertThat(out.timestamp()).isNull();
+    }
+
+    private static FrameDetections detections(Random random, int count) {
+        List<Detection> detections = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BoundingBox box = random.nextBoolean() ? null
+                    : new BoundingBox(random.nextFloat(), random.nextFloat(), random.nextFloat(), random.nextFloat());
+            detections.add(new Detection(random.nextInt(1000), "class-" + i, random.nextFloat(), box));
+        }
+        // Frames not sampled for sparsity have an empty map.
+        Map<String, Float> sparsity = new LinkedHashMap<>();
+        if (count % 2 == 0) {
+            sparsity.put("relu1", random.nextFloat());
+            sparsity.put("relu2", random.nextFloat());
+        }
+        return new FrameDetections("sensor-" + random.nextInt(50), random.nextLong(), Instant.ofEpochMilli(1_700_000_000_000L + count),
+                MODEL, detections, sparsity, 32, 150L, Instant.ofEpochMilli(1_700_000_000_500L));
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+}
