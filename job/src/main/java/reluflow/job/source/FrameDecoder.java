@@ -24,6 +24,8 @@ public final class FrameDecoder {
      */
     public static final int FIELDS_ALLOWANCE = 64 * 1024;
     private static final long FRAME_FINGERPRINT = SchemaNormalization.parsingFingerprint64(Frame.getClassSchema());
+    /** Whether {@link FrameBodyReader} matches the generated Frame schema; if a schema change outran it, Avro's reader serves. */
+    private static final boolean BODY_READER_FITS = FrameBodyReader.reads(Frame.getClassSchema());
 
     private FrameDecoder() {
     }
@@ -46,6 +48,13 @@ public final class FrameDecoder {
                             + FIELDS_ALLOWANCE + " bytes for the other fields; rejected before decoding"));
         }
         // Only the Frame schema is registered with the decoder; another fingerprint fails below without reading the body.
+        if (fingerprintOf(value) == FRAME_FINGERPRINT && BODY_READER_FITS) {
+            try {
+                return SourceRecord.ofFrame(FrameBodyReader.read(value, HEADER), topic, partition, offset, key, value);
+            } catch (FrameBodyReader.Corrupt e) {
+                return dead(topic, partition, offset, key, value, "corrupt Frame body: " + e.getMessage());
+            }
+        }
         if (fingerprintOf(value) == FRAME_FINGERPRINT) {
             String lie = AvroLengthScan.check(Frame.getClassSchema(), value, HEADER);
             if (lie != null) {
