@@ -48,6 +48,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", description = "Seconds of paced sending per latency measurement (default: 4; --quick: 1.5).")
     Double latencySeconds;
 
+    @Option(names = "--latency-at", split = ",", description = "Loads the latency is measured at, in percent of the sustained rate "
+            + "(default: 50,90; the targets read 50).")
+    List<Integer> latencyAt;
+
     @Option(names = "--batches", split = ",", description = "Engine batch sizes (default: 1,8,32,128; --quick: 1,32).")
     List<Integer> batches;
 
@@ -96,6 +100,14 @@ public final class BenchCommand implements Callable<Integer> {
         double latencySecs = latencySeconds != null ? latencySeconds : quick ? 1.5 : 4;
         List<Integer> batchSizes = batches != null ? batches : quick ? List.of(1, 32) : List.of(1, 8, 32, 128);
         List<Integer> pars = parallelisms != null ? parallelisms : List.of(1, 2);
+        List<Integer> loads = latencyAt != null ? latencyAt : List.of(50, 90);
+        for (int load : loads) {
+            if (load < 1 || load > 100) {
+                err.println("bench: --latency-at takes percents of the sustained rate, 1 to 100, got " + load);
+                return 2;
+            }
+        }
+        double[] fractions = loads.stream().mapToDouble(l -> l / 100.0).toArray();
         for (int b : batchSizes) {
             if (b < 1 || InferenceBench.POOL % b != 0) {
                 err.println("bench: batch sizes must divide " + InferenceBench.POOL + ", got " + b);
@@ -121,6 +133,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("kafka_partitions", KafkaBench.PARTITIONS);
         settings.putPOJO("batches", batchSizes);
         settings.putPOJO("parallelism", pars);
+        loads.forEach(settings.putArray("latency_at_percent")::add);
         settings.putPOJO("extra_job_settings", jobSettings);
         ObjectNode modelsNode = root.putObject("models");
 
@@ -181,7 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
                         kafka.pipeline(files.get(model.name), pars.get(0), preload, new double[] {0.5}, latencySecs, pipelineSettings());
                         for (int par : pars) {
                             progress(err, "%s: pipeline at parallelism %d (%d frames, then latency at 50%% and 90%%)", model.name, par, preload);
-                            KafkaBench.PipelineResult r = kafka.pipeline(files.get(model.name), par, preload, new double[] {0.5, 0.9},
+                            KafkaBench.PipelineResult r = kafka.pipeline(files.get(model.name), par, preload, fractions,
                                     latencySecs, pipelineSettings());
                             ObjectNode pn = p.putObject("p" + par);
                             pn.put("parallelism", par);

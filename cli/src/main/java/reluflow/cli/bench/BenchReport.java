@@ -162,16 +162,25 @@ final class BenchReport {
                     + "sparsity.sample-rate %s; sustained = 50%%..100%% of %s pre-loaded frames; latency = event_time stamped at send "
                     + "-> detection readable by a read_committed consumer, ms)%n",
                     settings.get("pipeline_sample_rate").asText(), settings.get("frames").asText());
-            out.printf("%-9s %3s %11s %11s %7s   %-22s %-22s%n", "model", "par", "frames/s", "min(raw,K)", "ratio",
-                    "latency@50% p50/95/99", "latency@90% p50/95/99");
+            List<String> loads = new ArrayList<>();
+            settings.path("latency_at_percent").forEach(l -> loads.add(l.asText()));
+            if (loads.isEmpty()) {
+                loads.addAll(List.of("50", "90"));
+            }
+            StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-9s %3s %11s %11s %7s ", "model", "par", "frames/s",
+                    "min(raw,K)", "ratio"));
+            loads.forEach(l -> header.append(String.format(Locale.ROOT, "  %-22s", "latency@" + l + "% p50/95/99")));
+            out.println(header.toString().stripTrailing());
             models.fields().forEachRemaining(e -> {
                 JsonNode m = e.getValue();
                 JsonNode r = m.get("ratios");
                 m.get("pipeline").fields().forEachRemaining(p -> {
                     JsonNode v = p.getValue();
-                    out.printf("%-9s %3d %11s %11s %7s   %-22s %-22s%n", e.getKey(), v.get("parallelism").asInt(), num(v.get("frames_per_s")),
-                            num(r.get("pipeline_ceiling_frames_per_s")), ratio(r.get("pipeline_over_min_raw_kafka").get(p.getKey())),
-                            lat(v.get("latency_ms").get("50")), lat(v.get("latency_ms").get("90")));
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-9s %3d %11s %11s %7s ", e.getKey(),
+                            v.get("parallelism").asInt(), num(v.get("frames_per_s")), num(r.get("pipeline_ceiling_frames_per_s")),
+                            ratio(r.get("pipeline_over_min_raw_kafka").get(p.getKey()))));
+                    loads.forEach(l -> line.append(String.format(Locale.ROOT, "  %-22s", lat(v.get("latency_ms").get(l)))));
+                    out.println(line.toString().stripTrailing());
                 });
                 if (r.has("p2_over_p1")) {
                     out.printf("%-9s parallelism2/parallelism1: %.2fx (ceiling: %s)%n", e.getKey(), r.get("p2_over_p1").asDouble(),

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -54,12 +53,21 @@ final class KafkaBench {
     private final KafkaBroker broker;
     private final BenchModel model;
     private final List<Frame> pool;
+    /** The pool's frames pre-encoded for the paced sender, and their keys. */
+    private final FrameTemplate[] templates;
+    private final byte[][] keys;
     private int topics;
 
     KafkaBench(KafkaBroker broker, BenchModel model) {
         this.broker = broker;
         this.model = model;
         this.pool = model.frames(POOL);
+        this.templates = new FrameTemplate[POOL];
+        this.keys = new byte[POOL][];
+        for (int i = 0; i < POOL; i++) {
+            templates[i] = new FrameTemplate(pool.get(i));
+            keys[i] = key(pool.get(i));
+        }
     }
 
     /**
@@ -223,8 +231,8 @@ final class KafkaBench {
                     if (wait > 0) {
                         LockSupport.parkNanos(wait);
                     }
-                    Frame frame = Frame.newBuilder(pool.get(i % POOL)).setFrameId(firstId + i).setEventTime(Instant.now()).build();
-                    producer.send(new ProducerRecord<>(framesTopic, key(frame), BenchModel.encode(frame)));
+                    int slot = i % POOL;
+                    producer.send(new ProducerRecord<>(framesTopic, keys[slot], templates[slot].bytes(firstId + i, System.currentTimeMillis())));
                 }
                 sendSpan[1] = System.nanoTime();
                 producer.flush();
@@ -240,11 +248,11 @@ final class KafkaBench {
             var records = consumer.poll(Duration.ofMillis(2));
             long now = System.currentTimeMillis();
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                FrameDetections d = FrameDetections.getDecoder().decode(ByteBuffer.wrap(r.value()));
-                int i = (int) (d.getFrameId() - firstId);
+                long[] stamp = DetectionStamp.read(r.value());
+                int i = (int) (stamp[0] - firstId);
                 if (i >= 0 && i < count && !seen.get(i)) {
                     seen.set(i);
-                    latencies[got++] = now - d.getEventTime().toEpochMilli();
+                    latencies[got++] = now - stamp[1];
                 }
             }
         }
@@ -289,10 +297,10 @@ final class KafkaBench {
         try (KafkaProducer<byte[], byte[]> producer = producer(5, false)) {
             AtomicReference<Exception> failed = new AtomicReference<>();
             for (int i = 0; i < count; i++) {
-                Frame frame = Frame.newBuilder(pool.get(i % POOL)).setFrameId(i).setEventTime(Instant.now()).build();
-                byte[] value = BenchModel.encode(frame);
+                int slot = i % POOL;
+                byte[] value = templates[slot].bytes(i, System.currentTimeMillis());
                 bytes += value.length;
-                producer.send(new ProducerRecord<>(topic, key(frame), value), (m, e) -> {
+                producer.send(new ProducerRecord<>(topic, keys[slot], value), (m, e) -> {
                     if (e != null) {
                         failed.set(e);
                     }

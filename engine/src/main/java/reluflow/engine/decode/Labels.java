@@ -43,8 +43,20 @@ public final class Labels {
         return new Labels(Arrays.stream(commaSeparated.split(",")).map(String::strip).toList(), "model metadata reluflow.labels");
     }
 
+    /** Class indices as labels, made once: a label is read for every detection. */
+    private static final String[] NUMBERED = new String[1024];
+
+    static {
+        for (int i = 0; i < NUMBERED.length; i++) {
+            NUMBERED[i] = Integer.toString(i);
+        }
+    }
+
     public String label(int classIndex) {
-        return classIndex < names.size() ? names.get(classIndex) : Integer.toString(classIndex);
+        if (classIndex < names.size()) {
+            return names.get(classIndex);
+        }
+        return classIndex >= 0 && classIndex < NUMBERED.length ? NUMBERED[classIndex] : Integer.toString(classIndex);
     }
 
     public Optional<Integer> count() {

@@ -64,6 +64,8 @@ public final class InferenceEngine implements AutoCloseable {
     private final OrtSession plainSession;
     private final OrtSession instrumentedSession;
     private final Set<String> plainOutputs;
+    /** The decoder's outputs, in a fixed order. */
+    private final String[] decoderOutputs;
     private final Set<String> instrumentedOutputs;
     private final Map<String, long[]> layerFrameShapes = new ConcurrentHashMap<>();
     private final String providerUsed;
@@ -119,6 +121,7 @@ public final class InferenceEngine implements AutoCloseable {
             this.instrumentedSession = instrumented;
             this.providerUsed = sessions.effectiveProvider().name();
             this.plainOutputs = Set.copyOf(decoder.outputs());
+            this.decoderOutputs = decoder.outputs().toArray(String[]::new);
             Set<String> all = new HashSet<>(decoder.outputs());
             layers.forEach(l -> all.add(l.name()));
             this.instrumentedOutputs = Set.copyOf(all);
@@ -340,7 +343,7 @@ public final class InferenceEngine implements AutoCloseable {
         long start = System.nanoTime();
         try (OnnxTensor ownInput = pinned == null ? tensor(inputBytes, inputShape) : null;
              OrtSession.Result result = pinned != null
-                     ? session.run(Map.of(layout.input().name(), pinned.inputTensor), pinned.tensors)
+                     ? session.run(pinned.feed, pinned.tensors)
                      : session.run(Map.of(layout.input().name(), ownInput), requested)) {
             long micros = (System.nanoTime() - start) / 1_000;
             // Decoders read their outputs in place (a pinned output is the direct buffer ONNX Runtime wrote);
@@ -365,15 +368,29 @@ public final class InferenceEngine implements AutoCloseable {
                     ? countActivations(layerArrays(buffers, scratch), shapes, chunk, pass.counted())
                     : null;
             List<FrameResult> results = new ArrayList<>(n);
+            // Each decoder output's frame slicing is worked out once per batch, not per frame.
+            String[] names = decoderOutputs;
+            FloatBuffer[] data = new FloatBuffer[names.length];
+            long[][] frameShapes = new long[names.length][];
+            int[] size = new int[names.length];
+            int[] stride = new int[names.length];
+            for (int o = 0; o < names.length; o++) {
+                data[o] = buffers.get(names[o]);
+                if (data[o] == null) {
+                    throw new IllegalStateException("model output '" + names[o] + "' is not a float tensor");
+                }
+                long[] dims = shapes.get(names[o]);
+                boolean splits = splitsBatch(dims, n);
+                // An output without the batch axis is the same for every frame of the batch.
+                frameShapes[o] = splits ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
+                size[o] = TensorView.elements(frameShapes[o]);
+                stride[o] = splits ? size[o] : 0;
+            }
             // One map for the batch: decoders read it during decode() and keep nothing.
             Map<String, TensorView> frameOutputs = new HashMap<>();
             for (int f = 0; f < n; f++) {
-                for (String name : decoder.outputs()) {
-                    FloatBuffer data = buffers.get(name);
-                    if (data == null) {
-                        throw new IllegalStateException("model output '" + name + "' is not a float tensor");
-                    }
-                    frameOutputs.put(name, slice(data, shapes.get(name), n, f));
+                for (int o = 0; o < names.length; o++) {
+                    frameOutputs.put(names[o], new TensorView(data[o], f * stride[o], size[o], frameShapes[o]));
                 }
                 results.add(new FrameResult(frames.get(chunk[f]), decoder.decode(frameOutputs),
                         activities == null ? List.of() : activities.get(f), n, micros));
@@ -406,7 +423,7 @@ public final class InferenceEngine implements AutoCloseable {
                 shapes.put(name, layout.batchAxis() && outputHasBatchAxis.get(name) ? prepend(n, frameShape) : frameShape);
             }
             try {
-                pinned = PinnedTensors.allocate(environment, layout.batchAxis() ? prepend(n, frameDims) : frameDims,
+                pinned = PinnedTensors.allocate(environment, layout.input().name(), layout.batchAxis() ? prepend(n, frameDims) : frameDims,
                         layout.input().isUint8(), shapes);
             } catch (OrtException e) {
                 LOG.warn("Pinned tensors for batches of {} could not be made ({}); such batches allocate their own", n, e.getMessage());
@@ -471,16 +488,6 @@ public final class InferenceEngine implements AutoCloseable {
             }
         }
         return arrays;
-    }
-
-    private TensorView slice(FloatBuffer data, long[] dims, int n, int frame) {
-        if (splitsBatch(dims, n)) {
-            long[] frameShape = Arrays.copyOfRange(dims, 1, dims.length);
-            int perFrame = TensorView.elements(frameShape);
-            return new TensorView(data, frame * perFrame, perFrame, frameShape);
-        }
-        // An output without the batch axis is the same for every frame of the batch.
-        return new TensorView(data, 0, dims);
     }
 
     private boolean splitsBatch(long[] dims, int n) {

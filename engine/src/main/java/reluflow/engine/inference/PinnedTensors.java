@@ -19,29 +19,33 @@ import java.util.Map;
 final class PinnedTensors implements AutoCloseable {
     final ByteBuffer input;
     final OnnxTensor inputTensor;
+    /** The run's input map, made once: {input name: inputTensor}. */
+    final Map<String, OnnxTensor> feed;
     final Map<String, OnnxTensor> tensors = new HashMap<>();
     final Map<String, FloatBuffer> buffers = new HashMap<>();
     final Map<String, long[]> shapes;
 
-    private PinnedTensors(ByteBuffer input, OnnxTensor inputTensor, Map<String, long[]> shapes) {
+    private PinnedTensors(String inputName, ByteBuffer input, OnnxTensor inputTensor, Map<String, long[]> shapes) {
         this.input = input;
         this.inputTensor = inputTensor;
+        this.feed = Map.of(inputName, inputTensor);
         this.shapes = shapes;
     }
 
     /**
+     * @param inputName the model input the frames feed
      * @param inputShape the input's full shape for this batch size
      * @param uint8Input whether the model takes UINT8 (else FLOAT)
      * @param shapes each output's full shape for this batch size
      */
-    static PinnedTensors allocate(OrtEnvironment environment, long[] inputShape, boolean uint8Input, Map<String, long[]> shapes)
+    static PinnedTensors allocate(OrtEnvironment environment, String inputName, long[] inputShape, boolean uint8Input, Map<String, long[]> shapes)
             throws OrtException {
         ByteBuffer input = ByteBuffer.allocateDirect(Math.toIntExact(elements(inputShape) * (uint8Input ? 1 : Float.BYTES)))
                 .order(ByteOrder.nativeOrder());
         OnnxTensor inputTensor = uint8Input
                 ? OnnxTensor.createTensor(environment, input, inputShape, OnnxJavaType.UINT8)
                 : OnnxTensor.createTensor(environment, input.asFloatBuffer(), inputShape);
-        PinnedTensors pinned = new PinnedTensors(input, inputTensor, shapes);
+        PinnedTensors pinned = new PinnedTensors(inputName, input, inputTensor, shapes);
         try {
             for (Map.Entry<String, long[]> output : shapes.entrySet()) {
                 FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(elements(output.getValue()) * Float.BYTES))

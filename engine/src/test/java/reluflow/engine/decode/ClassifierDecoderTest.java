@@ -56,4 +56,39 @@ class ClassifierDecoderTest {
         assertThat(decode(top1, 1f, Float.NaN, 2f)).isEmpty();
         assertThat(decode(top3, Float.NaN, 1f, 2f)).isEmpty();
     }
+
+    @Test
+    void topOneReadInPlaceAgreesWithTheGeneralPath() {
+        java.util.Random random = new java.util.Random(11);
+        for (ScoreActivation activation : ScoreActivation.values()) {
+            for (int trial = 0; trial < 5_000; trial++) {
+                int classes = 1 + random.nextInt(12);
+                float[] values = new float[classes];
+                int kind = trial % 5;
+                float total = 0;
+                for (int c = 0; c < classes; c++) {
+                    values[c] = switch (kind) {
+                        case 0 -> random.nextFloat();                        // in [0,1], not summing to 1
+                        case 1 -> (float) random.nextInt(3);                 // ties
+                        case 2 -> random.nextFloat() * 40 - 20;              // logits
+                        case 3 -> c == random.nextInt(classes) ? Float.NaN : random.nextFloat();
+                        default -> random.nextFloat();
+                    };
+                    total += values[c];
+                }
+                if (kind == 4) {
+                    for (int c = 0; c < classes; c++) {
+                        values[c] /= total;                                  // probabilities
+                    }
+                }
+                double minScore = trial % 3 == 0 ? 0.0 : random.nextDouble();
+                ClassifierDecoder top1 = new ClassifierDecoder("out", activation, 1, minScore, Labels.none());
+                // Asking for every class takes the general path; its first detection is the top-1.
+                ClassifierDecoder all = new ClassifierDecoder("out", activation, classes + 1, minScore, Labels.none());
+                List<Detection> expected = decode(all, values);
+                assertThat(decode(top1, values)).as("%s %s min %s", activation, java.util.Arrays.toString(values), minScore)
+                        .isEqualTo(expected.isEmpty() ? List.of() : List.of(expected.get(0)));
+            }
+        }
+    }
 }
