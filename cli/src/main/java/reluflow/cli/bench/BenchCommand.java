@@ -210,6 +210,13 @@ public final class BenchCommand implements Callable<Integer> {
                                 ln.put("p95", l.p95());
                                 ln.put("p99", l.p99());
                                 ln.put("max", l.max());
+                                ln.put("in_job_p50", l.inJobP50());
+                                ln.put("in_job_p99", l.inJobP99());
+                                ln.put("after_job_p50", l.afterJobP50());
+                                ln.put("after_job_p99", l.afterJobP99());
+                                ln.put("frame_batch_size_mean", l.meanBatch());
+                                ln.put("inference_call_p50", l.inferenceP50());
+                                ln.put("inference_call_p99", l.inferenceP99());
                             });
                         }
                     }

@@ -182,6 +182,22 @@ final class BenchReport {
                     loads.forEach(l -> line.append(String.format(Locale.ROOT, "  %-22s", lat(v.get("latency_ms").get(l)))));
                     out.println(line.toString().stripTrailing());
                 });
+                m.get("pipeline").fields().forEachRemaining(p -> {
+                    StringBuilder split = new StringBuilder(String.format(Locale.ROOT, "%-9s %3d   latency split, p50/p99 ms, "
+                            + "event -> processed_at (source, batching, inference) + processed_at -> readable (sink, broker, reader); "
+                            + "a frame's batch size (mean) and its inference call p50/p99 ms:",
+                            e.getKey(), p.getValue().get("parallelism").asInt()));
+                    p.getValue().get("latency_ms").fields().forEachRemaining(l -> {
+                        JsonNode v = l.getValue();
+                        if (v.has("in_job_p50")) {
+                            split.append(String.format(Locale.ROOT, "  @%s%% %.0f/%.0f + %.0f/%.0f (batch %.1f, call %.1f/%.1f)", l.getKey(),
+                                    v.get("in_job_p50").asDouble(), v.get("in_job_p99").asDouble(), v.get("after_job_p50").asDouble(),
+                                    v.get("after_job_p99").asDouble(), v.get("frame_batch_size_mean").asDouble(),
+                                    v.get("inference_call_p50").asDouble(), v.get("inference_call_p99").asDouble()));
+                        }
+                    });
+                    out.println(split);
+                });
                 if (r.has("p2_over_p1")) {
                     out.printf("%-9s parallelism2/parallelism1: %.2fx (ceiling: %s)%n", e.getKey(), r.get("p2_over_p1").asDouble(),
                             r.get("pipeline_ceiling_is").asText());

@@ -34,7 +34,7 @@ class FrameTemplateTest {
     }
 
     @Test
-    void stampReadsFrameIdAndEventTimeOfAnyDetections() throws Exception {
+    void stampReadsFrameIdEventAndProcessingTimeOfAnyDetections() throws Exception {
         for (long id : VALUES) {
             long time = Math.floorMod(id, 4_000_000_000_000L);
             FrameDetections detections = FrameDetections.newBuilder()
@@ -46,12 +46,18 @@ class FrameTemplateTest {
                     .setLayerSparsity(Map.of("relu1", 0.25f))
                     .setBatchSize(32)
                     .setInferenceMicros(99)
-                    .setProcessedAt(Instant.ofEpochMilli(time + 1))
+                    .setProcessedAt(Instant.ofEpochMilli(time + 17))
                     .build();
+            if (id % 2 == 0) {
+                // Boxes and several layers: the walk must step over every variable-size part.
+                detections.setDetections(List.of(new Detection(1, "", 0.9f, new reluflow.avro.BoundingBox(0.1f, 0.2f, 0.3f, 0.4f)),
+                        new Detection(2, "two", 0.7f, null)));
+                detections.setLayerSparsity(Map.of("a", 0.5f, "conv/relu:0", 0.75f, "c", 0f));
+            }
             ByteBuffer buffer = detections.toByteBuffer();
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
-            assertThat(DetectionStamp.read(bytes)).containsExactly(id, time);
+            assertThat(DetectionStamp.read(bytes)).isEqualTo(new DetectionStamp.Stamp(id, time, time + 17, 32, 99));
         }
     }
 
