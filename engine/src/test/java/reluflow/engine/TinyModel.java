@@ -118,6 +118,16 @@ public final class TinyModel {
 
     // ---- The hand-checked models used across the tests ----
 
+    /** x[1,3] -> MatMul with W = [[1,0],[0,1],[0,0]] -> Relu -> out[1,2], exported with a fixed batch of 1. */
+    public static TinyModel fixedBatchMatMulRelu() {
+        return create()
+                .input("x", 1, 3)
+                .weights("W", new long[] {3, 2}, 1, 0, 0, 1, 0, 0)
+                .node("MatMul", new String[] {"x", "W"}, new String[] {"mm"})
+                .node("Relu", "mm", "out")
+                .output("out", 1, 2);
+    }
+
     /**
      * x[3] -> Gemm(W1 3x4, b1) -> Relu "hidden" -> Gemm(W2 4x2) -> "logits".
      * W1 columns: unit0 = x0, unit1 = x1, unit2 = -x0 - x1 - x2, unit3 = x2 - 100 (never fires on small inputs).

@@ -128,6 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("pipeline_sample_rate", pipelineSampleRate);
         settings.put("pipeline_delivery", "AT_LEAST_ONCE");
         settings.put("pipeline_batch_max_size", 32);
+        settings.put("pipeline_batch_auto_size", !"false".equalsIgnoreCase(jobSettings.getOrDefault("batch.auto-size", "true")));
         settings.put("pipeline_batch_max_wait_ms", 10);
         settings.put("pipeline_checkpoint_interval_s", 10);
         settings.put("kafka_partitions", KafkaBench.PARTITIONS);

@@ -158,10 +158,11 @@ final class BenchReport {
                         k.get("value_bytes").asInt());
             });
 
-            out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size 32, batch.max-wait 10 ms, "
+            out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size 32, batch.auto-size %s, batch.max-wait 10 ms, "
                     + "sparsity.sample-rate %s; sustained = 50%%..100%% of %s pre-loaded frames; latency = event_time stamped at send "
                     + "-> detection readable by a read_committed consumer, ms)%n",
-                    settings.get("pipeline_sample_rate").asText(), settings.get("frames").asText());
+                    settings.path("pipeline_batch_auto_size").asText("true"), settings.get("pipeline_sample_rate").asText(),
+                    settings.get("frames").asText());
             List<String> loads = new ArrayList<>();
             settings.path("latency_at_percent").forEach(l -> loads.add(l.asText()));
             if (loads.isEmpty()) {

@@ -166,7 +166,7 @@ public final class LocalStack {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(split(results.get(0)));
-        command.addAll(split(javaOptions()));
+        command.addAll(split(javaOptions(name.startsWith("taskmanager") ? "taskmanager" : "jobmanager")));
         command.add("-Dlog.file=" + log.toAbsolutePath());
         command.add("-Dlog4j.configurationFile=" + settings.confDir().resolve("log4j.properties").toUri());
         command.addAll(List.of("-cp", classpath, mainClass, "--configDir", settings.confDir().toAbsolutePath().toString()));
@@ -214,9 +214,10 @@ public final class LocalStack {
         return props;
     }
 
-    private String javaOptions() throws IOException {
-        JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(settings.flinkConfig().toFile());
-        return config.path("env").path("java").path("opts").path("all").asText("");
+    /** env.java.opts.all, then the role's own (env.java.opts.taskmanager or .jobmanager), as Flink's scripts apply them. */
+    private String javaOptions(String role) throws IOException {
+        JsonNode opts = new ObjectMapper(new YAMLFactory()).readTree(settings.flinkConfig().toFile()).path("env").path("java").path("opts");
+        return (opts.path("all").asText("") + " " + opts.path(role).asText("")).trim();
     }
 
     private void awaitRest() throws IOException, InterruptedException {

@@ -151,6 +151,16 @@ public final class InferenceEngine implements AutoCloseable {
         return layers;
     }
 
+    /** How frames feed the model input. */
+    public InputLayout inputLayout() {
+        return layout;
+    }
+
+    /** Whether frames run batched: a dynamic batch axis and a fixed frame shape. */
+    public boolean batchable() {
+        return layout.dynamicBatch() && layout.staticFrameShape();
+    }
+
     public ModelDescription description() {
         List<ModelDescription.LayerInfo> infos = new ArrayList<>();
         for (ReluLayer layer : layers) {

@@ -193,12 +193,7 @@ class InferenceEngineTest {
 
     @Test
     void fixedBatchOfOneModelRunsFrameByFrame() throws Exception {
-        TinyModel fixed = TinyModel.create()
-                .input("x", 1, 3)
-                .weights("W", new long[] {3, 2}, 1, 0, 0, 1, 0, 0)
-                .node("MatMul", new String[] {"x", "W"}, new String[] {"mm"})
-                .node("Relu", "mm", "out")
-                .output("out", 1, 2);
+        TinyModel fixed = TinyModel.fixedBatchMatMulRelu();
         try (InferenceEngine engine = open(fixed)) {
             List<FrameOutcome> out = engine.infer(List.of(Frames.floats(1, THREE, 1, -1, 0), Frames.floats(2, THREE, -1, 5, 0)));
             assertThat(inferred(out.get(0)).batchSize()).isEqualTo(1);

@@ -31,7 +31,8 @@ class KubernetesManifestsTest {
             "execution.checkpointing.num-retained",
             "metrics.reporter.prom.factory.class",
             "metrics.reporter.prom.port",
-            "env.java.opts.all");
+            "env.java.opts.all",
+            "env.java.opts.taskmanager");
 
     private final Map<String, String> flinkConfig = DeployFiles.flinkConfig();
 

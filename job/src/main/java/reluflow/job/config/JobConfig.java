@@ -172,6 +172,10 @@ public final class JobConfig implements Serializable {
         return get(ReluflowOptions.BATCH_MAX_SIZE);
     }
 
+    public boolean batchAutoSize() {
+        return get(ReluflowOptions.BATCH_AUTO_SIZE);
+    }
+
     public Duration batchMaxWait() {
         return get(ReluflowOptions.BATCH_MAX_WAIT);
     }

@@ -43,8 +43,10 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
     public static final OutputTag<LayerSample> LAYER_SAMPLES = new OutputTag<>("layer-samples", TypeInformation.of(LayerSample.class));
 
     private final JobConfig config;
-    private final int maxBatch;
     private final long maxWaitMillis;
+
+    /** batch.max-size, or the size calibration chose for the model (batch.auto-size). */
+    private transient int maxBatch;
 
     private transient SharedEngines.Lease engine;
     private transient InferenceMetrics metrics;
@@ -59,7 +61,6 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
 
     public BatchingInferenceOperator(JobConfig config) {
         this.config = config;
-        this.maxBatch = config.batchMaxSize();
         this.maxWaitMillis = config.batchMaxWait().toMillis();
     }
 
@@ -74,7 +75,8 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
             // Fail the job at once; the EngineException, with its message, is the cause of the failure.
             throw new SuppressRestartsException(e);
         }
-        metrics = new InferenceMetrics(getMetricGroup(), engine.engine().layers(), engine.loadMillis());
+        maxBatch = engine.batchSize(config);
+        metrics = new InferenceMetrics(getMetricGroup(), engine.engine().layers(), engine.loadMillis(), maxBatch);
         buffer = new ArrayList<>(maxBatch);
         bufferTimestamps = new long[maxBatch];
         bufferHasTimestamp = new boolean[maxBatch];

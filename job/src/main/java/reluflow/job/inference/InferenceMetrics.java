@@ -29,7 +29,7 @@ final class InferenceMetrics {
     private final Map<String, float[]> latestZeroFraction = new HashMap<>();
     private final Map<String, DeadUnits> deadUnits = new HashMap<>();
 
-    InferenceMetrics(MetricGroup operatorGroup, List<ReluLayer> layers, long modelLoadMillis) {
+    InferenceMetrics(MetricGroup operatorGroup, List<ReluLayer> layers, long modelLoadMillis, int batchSizeLimit) {
         MetricGroup group = operatorGroup.addGroup("reluflow");
         framesIn = group.counter("framesIn");
         detectionsOut = group.counter("detectionsOut");
@@ -48,6 +48,7 @@ final class InferenceMetrics {
             layerGroup.gauge("deadUnits", () -> dead.published);
         }
         group.gauge("modelLoadMillis", () -> modelLoadMillis);
+        group.gauge("batchSizeLimit", () -> batchSizeLimit);
     }
 
     long deadLetters(ErrorKind kind) {

@@ -1,11 +1,13 @@
 package reluflow.job.inference;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reluflow.engine.EngineException;
+import reluflow.engine.inference.BatchSizeCalibration;
 import reluflow.engine.inference.InferenceEngine;
 import reluflow.job.config.JobConfig;
 import reluflow.job.config.ModelLocation;
@@ -18,6 +20,8 @@ import reluflow.job.config.ModelLocation;
 public final class SharedEngines {
     private static final Logger LOG = LoggerFactory.getLogger(SharedEngines.class);
     private static final Map<String, Entry> ENGINES = new HashMap<>();
+    /** Start-up time a TaskManager spends measuring a model's batch sizes (batch.auto-size). */
+    static final Duration CALIBRATION_BUDGET = Duration.ofSeconds(2);
 
     private SharedEngines() {
     }
@@ -34,7 +38,20 @@ public final class SharedEngines {
                     entry.loadMillis, engine.layers());
         }
         entry.references++;
-        return new Lease(key, entry.engine, entry.loadMillis);
+        return new Lease(key, entry, entry.loadMillis);
+    }
+
+    /** The batch size the engine's subtasks use: measured once per engine and maximum when auto-sizing. */
+    private static synchronized int batchSize(Entry entry, int maxBatch, boolean auto) {
+        if (!auto) {
+            return maxBatch;
+        }
+        return entry.calibrated.computeIfAbsent(maxBatch, max -> {
+            BatchSizeCalibration.Result result = BatchSizeCalibration.calibrate(entry.engine, max, CALIBRATION_BUDGET);
+            LOG.info("Batch size for model {}: {} of batch.max-size {} ({}; microseconds per frame by batch size: {})",
+                    entry.engine.identity().getName(), result.chosen(), max, result.reason(), result.microsPerFrame());
+            return result.chosen();
+        });
     }
 
     /** Opens the model where it lives: the engine reads local files itself, Flink's file systems serve the rest. */
@@ -71,6 +88,8 @@ public final class SharedEngines {
     private static final class Entry {
         final InferenceEngine engine;
         final long loadMillis;
+        /** Calibrated batch size by batch.max-size. */
+        final Map<Integer, Integer> calibrated = new HashMap<>();
         int references;
 
         Entry(InferenceEngine engine, long loadMillis) {
@@ -82,18 +101,26 @@ public final class SharedEngines {
     /** A subtask's hold on a shared engine; closing it releases the hold. */
     public static final class Lease implements AutoCloseable {
         private final String key;
-        private final InferenceEngine engine;
+        private final Entry entry;
         private final long loadMillis;
         private boolean closed;
 
-        private Lease(String key, InferenceEngine engine, long loadMillis) {
+        private Lease(String key, Entry entry, long loadMillis) {
             this.key = key;
-            this.engine = engine;
+            this.entry = entry;
             this.loadMillis = loadMillis;
         }
 
         public InferenceEngine engine() {
-            return engine;
+            return entry.engine;
+        }
+
+        /**
+         * Frames per inference call for this job: batch.max-size, or with batch.auto-size the size the model was
+         * measured to need on this machine (measured on first use, shared by the engine's subtasks).
+         */
+        public int batchSize(JobConfig config) {
+            return SharedEngines.batchSize(entry, config.batchMaxSize(), config.batchAutoSize());
         }
 
         public long loadMillis() {

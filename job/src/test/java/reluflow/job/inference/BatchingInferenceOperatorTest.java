@@ -61,7 +61,9 @@ class BatchingInferenceOperatorTest {
     }
 
     private JobConfig config(int maxSize, long maxWaitMillis, String... more) {
-        List<String> overrides = new ArrayList<>(List.of("batch.max-size", Integer.toString(maxSize), "batch.max-wait", maxWaitMillis + " ms"));
+        // Fixed batches: these tests hold the operator to exact sizes (auto-sizing has its own test).
+        List<String> overrides = new ArrayList<>(List.of("batch.max-size", Integer.toString(maxSize), "batch.max-wait", maxWaitMillis + " ms",
+                "batch.auto-size", "false"));
         overrides.addAll(List.of(more));
         return JobTestSupport.config(JobTestSupport.mlpModel(dir), overrides.toArray(String[]::new));
     }
@@ -142,6 +144,22 @@ class BatchingInferenceOperatorTest {
     }
 
     @Test
+    void autoSizedBatchesFlushAtTheSizeCalibratedForTheModel() throws Exception {
+        JobConfig config = JobTestSupport.config(JobTestSupport.mlpModel(dir), "batch.max-size", "16", "batch.max-wait", HOUR + " ms");
+        var harness = harness(config, null);
+        int size;
+        try (SharedEngines.Lease lease = SharedEngines.acquire(config)) {
+            size = lease.batchSize(config);
+        }
+        assertThat(size).isIn(1, 2, 4, 8, 16);
+        List<Frame> frames = frames(size);
+        send(harness, frames.subList(0, size - 1));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        send(harness, frames.subList(size - 1, size));
+        assertThat(harness.extractOutputValues()).hasSize(size).allSatisfy(d -> assertThat(d.getBatchSize()).isEqualTo(size));
+    }
+
+    @Test
     void endOfInputFlushesWhatIsBuffered() throws Exception {
         var harness = harness(config(100, HOUR), null);
         send(harness, frames(3));
@@ -152,7 +170,7 @@ class BatchingInferenceOperatorTest {
     @Test
     void detectionsAreTheEnginesResultsWithEventTimeKept() throws Exception {
         Path model = JobTestSupport.mlpModel(dir);
-        var harness = harness(JobTestSupport.config(model, "batch.max-size", "8"), null);
+        var harness = harness(JobTestSupport.config(model, "batch.max-size", "8", "batch.auto-size", "false"), null);
         List<Frame> frames = frames(8);
         send(harness, frames);
         List<StreamRecord<? extends FrameDetections>> out = harness.extractOutputStreamRecords();
