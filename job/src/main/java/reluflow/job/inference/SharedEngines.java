@@ -47,10 +47,17 @@ public final class SharedEngines {
             return maxBatch;
         }
         return entry.calibrated.computeIfAbsent(maxBatch, max -> {
-            BatchSizeCalibration.Result result = BatchSizeCalibration.calibrate(entry.engine, max, CALIBRATION_BUDGET);
-            LOG.info("Batch size for model {}: {} of batch.max-size {} ({}; microseconds per frame by batch size: {})",
-                    entry.engine.identity().getName(), result.chosen(), max, result.reason(), result.microsPerFrame());
-            return result.chosen();
+            try {
+                BatchSizeCalibration.Result result = BatchSizeCalibration.calibrate(entry.engine, max, CALIBRATION_BUDGET);
+                LOG.info("Batch size for model {}: {} of batch.max-size {} ({}; microseconds per frame by batch size: {})",
+                        entry.engine.identity().getName(), result.chosen(), max, result.reason(), result.microsPerFrame());
+                return result.chosen();
+            } catch (RuntimeException e) {
+                // Calibration only tunes; a model it cannot measure still runs, at the configured maximum.
+                LOG.warn("Batch size calibration failed for model {} ({}); using batch.max-size {}", entry.engine.identity().getName(),
+                        e.toString(), max);
+                return max;
+            }
         });
     }
 
