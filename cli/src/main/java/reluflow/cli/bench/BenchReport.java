@@ -151,13 +151,14 @@ final class BenchReport {
         });
 
         if (models.elements().hasNext() && models.elements().next().has("kafka")) {
-            out.printf("%nKafka pass-through ceiling (in-process KRaft broker, %d partitions, consumer -> producer, acks=all, no model)%n",
+            out.printf("%nKafka pass-through ceiling (in-process KRaft broker, %d partitions, consumer -> producer, acks=all, no model; "
+                    + "the mean of a run before and one after the model's pipelines)%n",
                     settings.get("kafka_partitions").asInt());
-            out.printf("%-9s %11s %9s %12s%n", "model", "frames/s", "MB/s", "value bytes");
+            out.printf("%-9s %11s %9s %12s   %s%n", "model", "frames/s", "MB/s", "value bytes", "(measured before / after the pipelines)");
             models.fields().forEachRemaining(e -> {
                 JsonNode k = e.getValue().get("kafka");
-                out.printf("%-9s %11s %9.1f %12d%n", e.getKey(), num(k.get("frames_per_s")), k.get("mb_per_s").asDouble(),
-                        k.get("value_bytes").asInt());
+                out.printf("%-9s %11s %9.1f %12d   %s / %s%n", e.getKey(), num(k.get("frames_per_s")), k.get("mb_per_s").asDouble(),
+                        k.get("value_bytes").asInt(), num(k.get("frames_per_s_before")), num(k.get("frames_per_s_after")));
             });
 
             out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size 32, batch.auto-size %s, batch.max-wait 10 ms, "

@@ -47,6 +47,8 @@ class BenchCommandTest {
         }
         assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isPositive();
         assertThat(mlp.at("/kafka/mb_per_s").asDouble()).isPositive();
+        assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isEqualTo(
+                (mlp.at("/kafka/frames_per_s_before").asDouble() + mlp.at("/kafka/frames_per_s_after").asDouble()) / 2);
         for (String p : List.of("p1", "p2")) {
             JsonNode run = mlp.at("/pipeline/" + p);
             assertThat(run.get("frames_per_s").asDouble()).as(p).isPositive();
@@ -56,6 +58,11 @@ class BenchCommandTest {
                     assertThat(latency.get(q).asDouble()).as(p + " " + load + " " + q).isGreaterThanOrEqualTo(0);
                 }
                 assertThat(latency.get("frames").asInt()).isPositive();
+                for (String part : List.of("in_job_p50", "in_job_p99", "after_job_p50", "after_job_p99", "inference_call_p50")) {
+                    assertThat(latency.has(part)).as(p + " " + load + " " + part).isTrue();
+                }
+                // Every frame ran in a batch of at least itself, and no larger than the configured maximum.
+                assertThat(latency.get("frame_batch_size_mean").asDouble()).isBetween(1.0, 32.0);
             }
         }
         JsonNode ratios = mlp.get("ratios");
