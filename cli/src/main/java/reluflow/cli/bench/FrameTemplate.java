@@ -3,6 +3,8 @@ package reluflow.cli.bench;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
 import reluflow.avro.Frame;
 
 /**
@@ -19,6 +21,10 @@ final class FrameTemplate {
     private final byte[] suffix;
 
     FrameTemplate(Frame frame) {
+        List<String> leading = Frame.getClassSchema().getFields().stream().limit(3).map(Schema.Field::name).toList();
+        if (!leading.equals(List.of("sensor_id", "frame_id", "event_time"))) {
+            throw new IllegalStateException("Frame's schema no longer starts with sensor_id, frame_id, event_time but " + leading);
+        }
         byte[] zeroed = BenchModel.encode(Frame.newBuilder(frame).setFrameId(0).setEventTime(Instant.EPOCH).build());
         int at = SINGLE_OBJECT_HEADER;
         long[] length = readVarint(zeroed, at);
