@@ -2,15 +2,13 @@ package reluflow.cli.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import reluflow.avro.FrameDetections;
+import reluflow.engine.io.SingleObject;
 
 /**
  * A detection's frame id, event time and processing time, read from its single-object bytes by
@@ -73,9 +71,6 @@ final class DetectionStamp {
         if (!schema.getFields().stream().map(Schema.Field::name).toList().equals(FIELDS)) {
             throw new IllegalStateException("FrameDetections' fields changed: DetectionStamp walks " + FIELDS);
         }
-        ByteBuffer header = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-        header.put((byte) 0xC3).put((byte) 0x01);
-        header.putLong(SchemaNormalization.parsingFingerprint64(schema));
-        return header.array();
+        return SingleObject.header(schema);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import reluflow.avro.Frame;
+import reluflow.engine.io.SingleObject;
 
 /**
  * One frame's single-object bytes with its frame id and event time left open, so the latency sender
@@ -26,7 +27,7 @@ final class FrameTemplate {
             throw new IllegalStateException("Frame's schema no longer starts with sensor_id, frame_id, event_time but " + leading);
         }
         byte[] zeroed = BenchModel.encode(Frame.newBuilder(frame).setFrameId(0).setEventTime(Instant.EPOCH).build());
-        int at = SINGLE_OBJECT_HEADER;
+        int at = SingleObject.HEADER_BYTES;
         long[] length = readVarint(zeroed, at);
         at = (int) length[1] + (int) zigZag(length[0]);
         if (zeroed[at] != 0 || zeroed[at + 1] != 0) {
@@ -35,9 +36,6 @@ final class FrameTemplate {
         prefix = Arrays.copyOfRange(zeroed, 0, at);
         suffix = Arrays.copyOfRange(zeroed, at + 2, zeroed.length);
     }
-
-    /** Single-object marker (2 bytes) and writer-schema fingerprint (8 bytes). */
-    static final int SINGLE_OBJECT_HEADER = 10;
 
     byte[] bytes(long frameId, long eventTimeMillis) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(prefix.length + suffix.length + 20);

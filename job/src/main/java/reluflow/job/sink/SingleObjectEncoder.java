@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
@@ -12,6 +11,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import reluflow.avro.FrameDetections;
+import reluflow.engine.io.SingleObject;
 
 /**
  * Avro single-object encoding (marker C3 01, the writer schema's CRC-64-AVRO fingerprint little-endian,
@@ -28,13 +28,7 @@ final class SingleObjectEncoder<T extends SpecificRecord> {
 
     SingleObjectEncoder(Schema schema, SpecificData model) {
         this.body = bodyWriter(schema, model);
-        long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-        header = new byte[10];
-        header[0] = (byte) 0xC3;
-        header[1] = (byte) 0x01;
-        for (int i = 0; i < 8; i++) {
-            header[2 + i] = (byte) (fingerprint >>> (8 * i));
-        }
+        header = SingleObject.header(schema);
     }
 
     byte[] encode(T record) throws IOException {
