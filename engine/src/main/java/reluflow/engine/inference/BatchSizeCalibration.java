@@ -65,6 +65,20 @@ public final class BatchSizeCalibration {
         List<Frame> frames = syntheticFrames(engine, maxBatch);
         long budgetNanos = budget.toNanos();
         long start = System.nanoTime();
+        // A few single frames first: a large model must not spend a whole round (about maxBatch frames per size)
+        // before calibration finds it cannot fit the budget; start-up waits for this. The cheapest of three, since the
+        // first call also makes the pinned tensors and runs cold code (5.5 ms against 0.35 ms for the demo CNN).
+        long oneFrameNanos = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long called = System.nanoTime();
+            engine.infer(frames.subList(i, i + 1));
+            oneFrameNanos = Math.min(oneFrameNanos, System.nanoTime() - called);
+        }
+        long estimatedRoundNanos = oneFrameNanos * maxBatch * sizes.size();
+        if (estimatedRoundNanos * (MIN_ROUNDS + 1) > budgetNanos) {
+            return new Result(maxBatch, new TreeMap<>(), "the model is too slow to measure within " + budget.toMillis()
+                    + " ms (one frame took " + oneFrameNanos / 1_000 + " us)");
+        }
         // The first round warms the engine up (pinned tensors, JIT) and tells whether calibration fits the budget.
         runRound(engine, frames, sizes, maxBatch, new double[sizes.size()]);
         long roundNanos = System.nanoTime() - start;
