@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -191,7 +192,8 @@ public final class BenchCommand implements Callable<Integer> {
                                 pars.get(0), preload);
                         kafka.pipeline(files.get(model.name), pars.get(0), preload, new double[] {0.5}, latencySecs, pipelineSettings());
                         for (int par : pars) {
-                            progress(err, "%s: pipeline at parallelism %d (%d frames, then latency at 50%% and 90%%)", model.name, par, preload);
+                            progress(err, "%s: pipeline at parallelism %d (%d frames, then latency at %s%% of its rate)", model.name, par, preload,
+                                    loads.stream().map(String::valueOf).collect(Collectors.joining("%, ")));
                             KafkaBench.PipelineResult r = kafka.pipeline(files.get(model.name), par, preload, fractions,
                                     latencySecs, pipelineSettings());
                             ObjectNode pn = p.putObject("p" + par);
