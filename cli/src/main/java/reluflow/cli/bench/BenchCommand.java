@@ -200,6 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
                             pn.put("parallelism", par);
                             pn.put("frames_per_s", r.framesPerSecond());
                             pn.put("seconds_to_all_including_start", r.secondsToAllIncludingStart());
+                            cores(pn.putObject("cpu_cores_sustained"), r.sustainedCpu());
                             ObjectNode lat = pn.putObject("latency_ms");
                             r.latency().forEach((pct, l) -> {
                                 ObjectNode ln = lat.putObject(pct);
@@ -217,6 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 ln.put("frame_batch_size_mean", l.meanBatch());
                                 ln.put("inference_call_p50", l.inferenceP50());
                                 ln.put("inference_call_p99", l.inferenceP99());
+                                cores(ln.putObject("cpu_cores"), l.cpu());
                             });
                         }
                         // The ceiling again after the pipelines: this machine's speed drifts over minutes, and the ratio's
@@ -300,5 +302,13 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             // a temp dir left behind is harmless
         }
+    }
+
+    private static void cores(ObjectNode node, CpuShares.Cores cores) {
+        node.put("flink", cores.flink());
+        node.put("broker", cores.broker());
+        node.put("load_generator_and_reader", cores.bench());
+        node.put("gc_jit_native_other", cores.other());
+        node.put("total", cores.total());
     }
 }

@@ -201,6 +201,19 @@ final class BenchReport {
                         }
                     });
                     out.println(split);
+                    StringBuilder cpu = new StringBuilder(String.format(Locale.ROOT, "%-9s %3d   CPU, cores of %d, Flink + broker + "
+                            + "load generator and latency reader + GC/JIT/native:", e.getKey(), p.getValue().get("parallelism").asInt(),
+                            root.get("machine").get("cores").asInt()));
+                    JsonNode sustainedCpu = p.getValue().get("cpu_cores_sustained");
+                    if (sustainedCpu != null) {
+                        cpu.append("  sustained ").append(cores(sustainedCpu));
+                    }
+                    p.getValue().get("latency_ms").fields().forEachRemaining(l -> {
+                        if (l.getValue().has("cpu_cores")) {
+                            cpu.append("  @").append(l.getKey()).append("% ").append(cores(l.getValue().get("cpu_cores")));
+                        }
+                    });
+                    out.println(cpu);
                 });
                 if (r.has("p2_over_p1")) {
                     out.printf("%-9s parallelism2/parallelism1: %.2fx (ceiling: %s)%n", e.getKey(), r.get("p2_over_p1").asDouble(),
@@ -220,6 +233,11 @@ final class BenchReport {
                 t.get("model").asText(), t.get("target").asText(), fmt(t.get("value").asDouble()),
                 t.get("at_least").asBoolean() ? ">=" : "<=", fmt(t.get("threshold").asDouble())));
         out.flush();
+    }
+
+    private static String cores(JsonNode c) {
+        return String.format(Locale.ROOT, "%.2f+%.2f+%.2f+%.2f=%.2f", c.get("flink").asDouble(), c.get("broker").asDouble(),
+                c.get("load_generator_and_reader").asDouble(), c.get("gc_jit_native_other").asDouble(), c.get("total").asDouble());
     }
 
     private static String lat(JsonNode l) {

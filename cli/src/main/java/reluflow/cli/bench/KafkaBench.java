@@ -1,5 +1,6 @@
 package reluflow.cli.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -40,6 +42,8 @@ final class KafkaBench {
     static final int PARTITIONS = 2;
     /** Distinct frames whose copies (new frame id and event time) are sent. */
     private static final int POOL = 1024;
+    /** The paced sender's shortest wait: frames due within it are sent together. */
+    private static final long PACING_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     record KafkaCeiling(double framesPerSecond, double megabytesPerSecond, int valueBytes) {
     }
@@ -50,10 +54,12 @@ final class KafkaBench {
      */
     record Latency(double targetRate, double sentRate, int frames, double p50, double p95, double p99, double max,
                    double inJobP50, double inJobP99, double afterJobP50, double afterJobP99, double meanBatch, double inferenceP50,
-                   double inferenceP99) {
+                   double inferenceP99, CpuShares.Cores cpu) {
     }
 
-    record PipelineResult(double framesPerSecond, double secondsToAllIncludingStart, Map<String, Latency> latency) {
+    /** {@code sustainedCpu}: the cores used while the second half of the pre-loaded frames went through. */
+    record PipelineResult(double framesPerSecond, double secondsToAllIncludingStart, CpuShares.Cores sustainedCpu,
+                          Map<String, Latency> latency) {
     }
 
     private final KafkaBroker broker;
@@ -174,6 +180,7 @@ final class KafkaBench {
                 long fromTime = System.nanoTime();
                 long fromWritten = 0;
                 long nextAliveCheck = 0;
+                CpuShares atHalf = null;
                 while (written < frames) {
                     // The job's status is an RPC: asked every few hundred ms, not on every 5 ms look.
                     if (System.nanoTime() >= nextAliveCheck) {
@@ -186,9 +193,12 @@ final class KafkaBench {
                     if (written < half) {
                         fromTime = now;
                         fromWritten = written;
+                    } else if (atHalf == null) {
+                        atHalf = CpuShares.now();
                     }
                 }
                 long t100 = System.nanoTime();
+                CpuShares.Cores sustainedCpu = CpuShares.now().since(atHalf, Thread.currentThread().getId(), 0);
                 double sustained = (written - fromWritten) / ((t100 - fromTime) / 1e9);
                 double total = (t100 - submitted) / 1e9;
                 // Then, untimed: every frame has its detection (nothing lost, each frame id once).
@@ -218,7 +228,7 @@ final class KafkaBench {
                             latency(job, consumer, framesTopic, nextId, count, fraction * sustained));
                     nextId += count;
                 }
-                return new PipelineResult(sustained, total, latency);
+                return new PipelineResult(sustained, total, sustainedCpu, latency);
             } finally {
                 job.cancel().get(60, TimeUnit.SECONDS);
                 waitTerminal(job);
@@ -235,52 +245,69 @@ final class KafkaBench {
         long batchSizes = 0;
         BitSet seen = new BitSet(count);
         long[] sendSpan = new long[2];
-        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-            try (KafkaProducer<byte[], byte[]> producer = producer(1)) {
+        // Its own named thread, and a producer closed only after the CPU is counted, so the sender's share is seen.
+        CpuShares.Cores cpu;
+        try (KafkaProducer<byte[], byte[]> producer = producer(1, true, CpuShares.LOAD_GENERATOR)) {
+            CpuShares cpuAtStart = CpuShares.now();
+            Executor generatorThread = task -> {
+                Thread thread = new Thread(task, CpuShares.LOAD_GENERATOR);
+                thread.setDaemon(true);
+                thread.start();
+            };
+            CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> {
                 long start = System.nanoTime();
                 sendSpan[0] = start;
+                long now = start;
                 for (int i = 0; i < count; i++) {
                     long due = start + (long) (i * 1e9 / rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
+                    // Paced in ticks: a frame not yet due waits for the next tick, and every frame due by then goes
+                    // out at once. Parking for each frame's few microseconds cost half a core at 150K frames/s,
+                    // taken from the job on the same two cores. Each frame's event_time is stamped when it is sent.
+                    if (due > now) {
+                        now = System.nanoTime();
+                        if (due > now) {
+                            LockSupport.parkNanos(Math.max(due - now, PACING_TICK_NANOS));
+                            now = System.nanoTime();
+                        }
                     }
                     int slot = i % POOL;
                     producer.send(new ProducerRecord<>(framesTopic, keys[slot], templates[slot].bytes(firstId + i, System.currentTimeMillis())));
                 }
                 sendSpan[1] = System.nanoTime();
                 producer.flush();
-            }
-        });
-        long deadline = System.nanoTime() + (long) ((count / rate + 60) * 1e9);
-        int got = 0;
-        long nextAliveCheck = 0;
-        while (got < count) {
-            // The job's status is an RPC through the MiniCluster's actor system: asked every few hundred ms, not on
-            // every 2 ms poll (asked that often, it kept a good part of a core busy beside the job).
-            if (System.nanoTime() >= nextAliveCheck) {
-                checkAlive(job, deadline, got, count);
-                nextAliveCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
-            }
-            if (sending.isCompletedExceptionally()) {
-                sending.join();
-            }
-            var records = consumer.poll(Duration.ofMillis(2));
-            long now = System.currentTimeMillis();
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                DetectionStamp.Stamp stamp = DetectionStamp.read(r.value());
-                int i = (int) (stamp.frameId() - firstId);
-                if (i >= 0 && i < count && !seen.get(i)) {
-                    seen.set(i);
-                    inJob[got] = stamp.processedAt() - stamp.eventTime();
-                    afterJob[got] = now - stamp.processedAt();
-                    inferenceMicros[got] = stamp.inferenceMicros();
-                    batchSizes += stamp.batchSize();
-                    latencies[got++] = now - stamp.eventTime();
+                return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            }, generatorThread);
+            long deadline = System.nanoTime() + (long) ((count / rate + 60) * 1e9);
+            int got = 0;
+            long nextAliveCheck = 0;
+            while (got < count) {
+                // The job's status is an RPC through the MiniCluster's actor system: asked every few hundred ms, not on
+                // every 2 ms poll (asked that often, it kept a good part of a core busy beside the job).
+                if (System.nanoTime() >= nextAliveCheck) {
+                    checkAlive(job, deadline, got, count);
+                    nextAliveCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
+                }
+                if (sending.isCompletedExceptionally()) {
+                    sending.join();
+                }
+                var records = consumer.poll(Duration.ofMillis(2));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    DetectionStamp.Stamp stamp = DetectionStamp.read(r.value());
+                    int i = (int) (stamp.frameId() - firstId);
+                    if (i >= 0 && i < count && !seen.get(i)) {
+                        seen.set(i);
+                        inJob[got] = stamp.processedAt() - stamp.eventTime();
+                        afterJob[got] = now - stamp.processedAt();
+                        inferenceMicros[got] = stamp.inferenceMicros();
+                        batchSizes += stamp.batchSize();
+                        latencies[got++] = now - stamp.eventTime();
+                    }
                 }
             }
+            long senderCpu = sending.get(60, TimeUnit.SECONDS);
+            cpu = CpuShares.now().since(cpuAtStart, Thread.currentThread().getId(), senderCpu);
         }
-        sending.get(60, TimeUnit.SECONDS);
         Arrays.sort(latencies);
         Arrays.sort(inJob);
         Arrays.sort(afterJob);
@@ -288,7 +315,7 @@ final class KafkaBench {
         double sentRate = count / Math.max(1e-9, (sendSpan[1] - sendSpan[0]) / 1e9);
         return new Latency(rate, sentRate, count, percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                 latencies[count - 1], percentile(inJob, 50), percentile(inJob, 99), percentile(afterJob, 50), percentile(afterJob, 99),
-                batchSizes / (double) count, percentile(inferenceMicros, 50) / 1000.0, percentile(inferenceMicros, 99) / 1000.0);
+                batchSizes / (double) count, percentile(inferenceMicros, 50) / 1000.0, percentile(inferenceMicros, 99) / 1000.0, cpu);
     }
 
     static double percentile(long[] sorted, double p) {
@@ -322,7 +349,7 @@ final class KafkaBench {
         long bytes = 0;
         // Not idempotent: on a starved shared machine an idempotent producer's retries can fail the whole load
         // (OutOfOrderSequence); a duplicate frame id is harmless, the pipeline counts distinct frame ids.
-        try (KafkaProducer<byte[], byte[]> producer = producer(5, false)) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(5, false, null)) {
             AtomicReference<Exception> failed = new AtomicReference<>();
             for (int i = 0; i < count; i++) {
                 int slot = i % POOL;
@@ -351,11 +378,14 @@ final class KafkaBench {
     }
 
     private KafkaProducer<byte[], byte[]> producer(int lingerMs) {
-        return producer(lingerMs, true);
+        return producer(lingerMs, true, null);
     }
 
-    private KafkaProducer<byte[], byte[]> producer(int lingerMs, boolean idempotent) {
+    private KafkaProducer<byte[], byte[]> producer(int lingerMs, boolean idempotent, String clientId) {
         Properties props = new Properties();
+        if (clientId != null) {
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        }
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, idempotent ? "all" : "1");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(idempotent));

@@ -52,6 +52,7 @@ class BenchCommandTest {
         for (String p : List.of("p1", "p2")) {
             JsonNode run = mlp.at("/pipeline/" + p);
             assertThat(run.get("frames_per_s").asDouble()).as(p).isPositive();
+            assertCores(run.get("cpu_cores_sustained"), machine.get("cores").asInt(), false);
             for (String load : List.of("50", "90")) {
                 JsonNode latency = run.at("/latency_ms/" + load);
                 for (String q : List.of("p50", "p95", "p99")) {
@@ -61,6 +62,7 @@ class BenchCommandTest {
                 for (String part : List.of("in_job_p50", "in_job_p99", "after_job_p50", "after_job_p99", "inference_call_p50")) {
                     assertThat(latency.has(part)).as(p + " " + load + " " + part).isTrue();
                 }
+                assertCores(latency.get("cpu_cores"), machine.get("cores").asInt(), true);
                 // Every frame ran in a batch of at least itself, and no larger than the configured maximum.
                 assertThat(latency.get("frame_batch_size_mean").asDouble()).isBetween(1.0, 32.0);
             }
@@ -73,5 +75,25 @@ class BenchCommandTest {
         }
         assertThat(root.get("targets").size()).isPositive();
         root.get("targets").forEach(t -> assertThat(t.has("met")).isTrue());
+    }
+
+    /**
+     * The CPU shares add up, the job always used some, and while frames were sent live the load
+     * generator did; none is negative. The process cannot use more cores than the machine has (a
+     * little slack: thread clocks and the wall clock are read a few microseconds apart).
+     */
+    private static void assertCores(JsonNode cores, int machineCores, boolean liveLoad) {
+        assertThat(cores).isNotNull();
+        double sum = 0;
+        for (String part : List.of("flink", "broker", "load_generator_and_reader", "gc_jit_native_other")) {
+            assertThat(cores.get(part).asDouble()).as(part).isGreaterThanOrEqualTo(0);
+            sum += cores.get(part).asDouble();
+        }
+        assertThat(cores.get("total").asDouble()).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(cores.get("flink").asDouble()).isPositive();
+        assertThat(cores.get("total").asDouble()).isLessThanOrEqualTo(machineCores * 1.1);
+        if (liveLoad) {
+            assertThat(cores.get("load_generator_and_reader").asDouble()).isPositive();
+        }
     }
 }
