@@ -200,7 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
                             pn.put("parallelism", par);
                             pn.put("frames_per_s", r.framesPerSecond());
                             pn.put("seconds_to_all_including_start", r.secondsToAllIncludingStart());
-                            cores(pn.putObject("cpu_cores_sustained"), r.sustainedCpu());
+                            r.sustainedCpu().ifPresent(c -> cores(pn.putObject("cpu_cores_sustained"), c));
                             ObjectNode lat = pn.putObject("latency_ms");
                             r.latency().forEach((pct, l) -> {
                                 ObjectNode ln = lat.putObject(pct);
@@ -218,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 ln.put("frame_batch_size_mean", l.meanBatch());
                                 ln.put("inference_call_p50", l.inferenceP50());
                                 ln.put("inference_call_p99", l.inferenceP99());
-                                cores(ln.putObject("cpu_cores"), l.cpu());
+                                l.cpu().ifPresent(c -> cores(ln.putObject("cpu_cores"), c));
                             });
                         }
                         // The ceiling again after the pipelines: this machine's speed drifts over minutes, and the ratio's
@@ -308,7 +308,9 @@ public final class BenchCommand implements Callable<Integer> {
         node.put("flink", cores.flink());
         node.put("broker", cores.broker());
         node.put("load_generator_and_reader", cores.bench());
-        node.put("gc_jit_native_other", cores.other());
+        node.put("gc", cores.gc());
+        node.put("jit", cores.jit());
+        node.put("native_and_other", cores.other());
         node.put("total", cores.total());
     }
 }

@@ -11,6 +11,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -54,11 +55,11 @@ final class KafkaBench {
      */
     record Latency(double targetRate, double sentRate, int frames, double p50, double p95, double p99, double max,
                    double inJobP50, double inJobP99, double afterJobP50, double afterJobP99, double meanBatch, double inferenceP50,
-                   double inferenceP99, CpuShares.Cores cpu) {
+                   double inferenceP99, Optional<CpuShares.Cores> cpu) {
     }
 
     /** {@code sustainedCpu}: the cores used while the second half of the pre-loaded frames went through. */
-    record PipelineResult(double framesPerSecond, double secondsToAllIncludingStart, CpuShares.Cores sustainedCpu,
+    record PipelineResult(double framesPerSecond, double secondsToAllIncludingStart, Optional<CpuShares.Cores> sustainedCpu,
                           Map<String, Latency> latency) {
     }
 
@@ -198,7 +199,7 @@ final class KafkaBench {
                     }
                 }
                 long t100 = System.nanoTime();
-                CpuShares.Cores sustainedCpu = CpuShares.now().since(atHalf, Thread.currentThread().getId(), 0);
+                Optional<CpuShares.Cores> sustainedCpu = CpuShares.now().since(atHalf, Thread.currentThread().getId(), 0);
                 double sustained = (written - fromWritten) / ((t100 - fromTime) / 1e9);
                 double total = (t100 - submitted) / 1e9;
                 // Then, untimed: every frame has its detection (nothing lost, each frame id once).
@@ -246,7 +247,7 @@ final class KafkaBench {
         BitSet seen = new BitSet(count);
         long[] sendSpan = new long[2];
         // Its own named thread, and a producer closed only after the CPU is counted, so the sender's share is seen.
-        CpuShares.Cores cpu;
+        Optional<CpuShares.Cores> cpu;
         try (KafkaProducer<byte[], byte[]> producer = producer(1, true, CpuShares.LOAD_GENERATOR)) {
             CpuShares cpuAtStart = CpuShares.now();
             Executor generatorThread = task -> {

@@ -52,7 +52,10 @@ class BenchCommandTest {
         for (String p : List.of("p1", "p2")) {
             JsonNode run = mlp.at("/pipeline/" + p);
             assertThat(run.get("frames_per_s").asDouble()).as(p).isPositive();
-            assertCores(run.get("cpu_cores_sustained"), machine.get("cores").asInt(), false);
+            // --quick times a few thousand frames, under the second below which CPU shares are left out.
+            if (run.has("cpu_cores_sustained")) {
+                assertCores(run.get("cpu_cores_sustained"), machine.get("cores").asInt(), false);
+            }
             for (String load : List.of("50", "90")) {
                 JsonNode latency = run.at("/latency_ms/" + load);
                 for (String q : List.of("p50", "p95", "p99")) {
@@ -85,7 +88,7 @@ class BenchCommandTest {
     private static void assertCores(JsonNode cores, int machineCores, boolean liveLoad) {
         assertThat(cores).isNotNull();
         double sum = 0;
-        for (String part : List.of("flink", "broker", "load_generator_and_reader", "gc_jit_native_other")) {
+        for (String part : List.of("flink", "broker", "load_generator_and_reader", "gc", "jit", "native_and_other")) {
             assertThat(cores.get(part).asDouble()).as(part).isGreaterThanOrEqualTo(0);
             sum += cores.get(part).asDouble();
         }
