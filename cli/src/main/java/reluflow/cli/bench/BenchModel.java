@@ -17,10 +17,12 @@ final class BenchModel {
     static final int SENSORS = 4;
     /**
      * Frames pre-loaded per pipeline run unless --frames says otherwise: enough that the timed second half
-     * lasts seconds at each model's rate on two cores (the CNN runs at thousands of frames/s, the others
-     * at tens of thousands; the Crayfish-shaped frames are 3 KB each, so fewer of them).
+     * lasts over a second at each model's rate on two cores (the CNN runs at thousands of frames/s, the
+     * Crayfish-shaped model near a hundred thousand, the MLP at hundreds of thousands). With a third of
+     * these, the halves lasted 0.4-0.7 s: too short to call sustained, and a burst of other work on the
+     * shared machine moved the rate by half.
      */
-    static final String DEFAULT_FRAMES = "mlp 240000, cnn 24000, crayfish 120000";
+    static final String DEFAULT_FRAMES = "mlp 720000, cnn 24000, crayfish 240000";
     private static final long SEED = 13L;
 
     final String name;
@@ -39,9 +41,9 @@ final class BenchModel {
 
     static BenchModel of(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "mlp" -> demo(DemoModelKind.MLP, 240_000);
+            case "mlp" -> demo(DemoModelKind.MLP, 720_000);
             case "cnn" -> demo(DemoModelKind.CNN, 24_000);
-            case "crayfish" -> new BenchModel("crayfish", CrayfishModel.build(), CrayfishModel.INPUT, null, 120_000);
+            case "crayfish" -> new BenchModel("crayfish", CrayfishModel.build(), CrayfishModel.INPUT, null, 240_000);
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; known: " + KNOWN);
         };
     }
