@@ -24,7 +24,12 @@ final class SingleObjectEncoder<T extends SpecificRecord> {
     private final byte[] header;
     private final BodyWriter<T> body;
     private final ReusedOutput out = new ReusedOutput();
-    private BinaryEncoder encoder;
+    /**
+     * Made once: it always writes into {@code out}, and each record ends with a flush that leaves its
+     * buffer empty. Reconfigured per record, as {@code binaryEncoder(out, reuse)} does, it built a new
+     * output sink for every record (3% of the MLP pipeline's task thread in a profile).
+     */
+    private final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
 
     SingleObjectEncoder(Schema schema, SpecificData model) {
         this.body = bodyWriter(schema, model);
@@ -34,7 +39,6 @@ final class SingleObjectEncoder<T extends SpecificRecord> {
     byte[] encode(T record) throws IOException {
         out.reset();
         out.write(header, 0, header.length);
-        encoder = EncoderFactory.get().binaryEncoder(out, encoder);
         body.write(record, encoder);
         encoder.flush();
         return out.copy();
