@@ -142,6 +142,26 @@ class InferenceEngineTest {
     }
 
     @Test
+    void eachFrameOfABatchIsCheckedFiniteAfterScalingAndOnlyTheBadOnesAreRejected() throws Exception {
+        Path model = TinyModel.clipRelu6().writeTo(dir, "clip-huge-scale.onnx");
+        // Finite, as configuration requires, yet 255 * scale overflows to infinity: only a byte of 255 does.
+        EngineConfig config = EngineConfig.defaults(model).withProvider(ExecutionProvider.CPU).withUint8Scaling(Float.MAX_VALUE / 2, 0f);
+        try (InferenceEngine engine = InferenceEngine.open(config)) {
+            List<FrameOutcome> out = engine.infer(List.of(
+                    Frames.uint8(1, new int[] {4}, 0, 1, 0, 0),
+                    Frames.uint8(2, new int[] {4}, 0, 0, 0, 255),
+                    Frames.floats(3, new int[] {4}, 1, 2, 3, Float.NaN),
+                    Frames.floats(4, new int[] {4}, Float.NEGATIVE_INFINITY, 2, 3, 4),
+                    Frames.uint8(5, new int[] {4}, 0, 0, 0, 0)));
+            assertThat(inferred(out.get(0)).layers().get(0).zeros()).isEqualTo(3);
+            assertThat(rejected(out.get(1))).isEqualTo(new FrameRejection(ErrorKind.NON_FINITE, "value Infinity at element 3 is not finite"));
+            assertThat(rejected(out.get(2))).isEqualTo(new FrameRejection(ErrorKind.NON_FINITE, "value NaN at element 3 is not finite"));
+            assertThat(rejected(out.get(3))).isEqualTo(new FrameRejection(ErrorKind.NON_FINITE, "value -Infinity at element 0 is not finite"));
+            assertThat(inferred(out.get(4)).layers().get(0).zeros()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void batchGivesTheSameResultsAsFrameByFrame() throws Exception {
         List<Frame> frames = randomFrames(64, 11);
         try (InferenceEngine engine = open(TinyModel.gemmRelu())) {
