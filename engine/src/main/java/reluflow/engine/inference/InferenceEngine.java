@@ -540,7 +540,7 @@ public final class InferenceEngine implements AutoCloseable {
             if (floatBits != null) {
                 int[] bits = scratch.floatBits(elements);
                 floatBits.get(position * elements, bits, 0, elements);
-                if (!FrameValidator.allFinite(bits, elements)) {
+                if (!FrameValidator.allFiniteOverwriting(bits, elements)) {
                     nonFinite[position] = true;
                     scratch.nonFiniteFrames++;
                 }
