@@ -16,13 +16,18 @@ import java.util.regex.Pattern;
  * Where this process's CPU went over a measured phase, in cores: the Flink job with its MiniCluster,
  * the in-process Kafka broker, the bench's own load generator and latency reader, garbage collection and
  * the JIT (the JVM's own threads, read from /proc where there is one), and the rest (native threads,
- * threads that ended during the phase). On one machine the load
- * generator and the reader take cores that a deployment's producers and consumers would not, and these
- * shares say how many.
+ * threads that ended during the phase). On one machine the load generator and the reader take cores
+ * that a deployment's producers and consumers would not, and these shares say how many.
  */
 final class CpuShares {
     /** Thread and Kafka client name of the paced sender; its producer's network thread carries it too. */
     static final String LOAD_GENERATOR = "reluflow-bench-load-generator";
+
+    /**
+     * The shortest phase whose shares are reported: one snapshot reads a hundred and more thread clocks one
+     * after the other, over a millisecond or more, which over a shorter phase would skew the shares.
+     */
+    static final double MIN_SECONDS = 1.0;
 
     /** The Kafka broker's threads (KRaft, combined broker and controller), by the names Kafka 4 gives them. */
     private static final Pattern BROKER = Pattern.compile("^(data-plane-kafka|kafka-scheduler|kafka-log-cleaner|kafka-\\d+-"
@@ -90,12 +95,6 @@ final class CpuShares {
         this.wallNanos = wallNanos;
     }
 
-    /**
-     * The shortest phase whose shares are reported: one snapshot reads a hundred and more thread clocks one
-     * after the other, over a millisecond or more, which over a shorter phase would skew the shares.
-     */
-    static final double MIN_SECONDS = 1.0;
-
     static CpuShares now() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<Long, ThreadCpu> threads = new HashMap<>();
@@ -113,9 +112,10 @@ final class CpuShares {
     }
 
     /**
-     * Cores used from {@code start} to this snapshot; empty for a phase shorter than {@link #MIN_SECONDS}. {@code benchThreadId} is the thread that read the
-     * results (counted as the bench's); {@code endedBenchNanos} is CPU of bench threads that ended before
-     * this snapshot (the sender measures its own).
+     * Cores used from {@code start} to this snapshot; empty for a phase shorter than {@link #MIN_SECONDS}.
+     * {@code benchThreadId} is the thread that read the results (counted as the bench's);
+     * {@code endedBenchNanos} is CPU of bench threads that ended before this snapshot (the sender
+     * measures its own).
      */
     Optional<Cores> since(CpuShares start, long benchThreadId, long endedBenchNanos) {
         double seconds = (wallNanos - start.wallNanos) / 1e9;

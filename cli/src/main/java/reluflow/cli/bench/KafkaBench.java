@@ -199,7 +199,8 @@ final class KafkaBench {
                     }
                 }
                 long t100 = System.nanoTime();
-                Optional<CpuShares.Cores> sustainedCpu = CpuShares.now().since(atHalf, Thread.currentThread().getId(), 0);
+                Optional<CpuShares.Cores> sustainedCpu = atHalf == null ? Optional.empty()
+                        : CpuShares.now().since(atHalf, Thread.currentThread().getId(), 0);
                 double sustained = (written - fromWritten) / ((t100 - fromTime) / 1e9);
                 double total = (t100 - submitted) / 1e9;
                 // Then, untimed: every frame has its detection (nothing lost, each frame id once).

@@ -505,12 +505,9 @@ public final class InferenceEngine implements AutoCloseable {
     /**
      * Copies the chunk's frames, in native order, into the pinned input buffer when there is one (it
      * holds exactly this many frames), else into this thread's direct input buffer: one copy per frame.
-     */
-    /**
-     * Copies the chunk's frames into one input buffer and marks, in the scratch, the float frames that
-     * hold a NaN or an infinity. Each frame is checked right after its copy, while it is still in the L1
-     * cache: one pass over the assembled batch afterwards read a batch of large frames back from memory
-     * and cost as much as the copy (profiled on the 784-input Crayfish model at batch 32).
+     * Marks, in the scratch, the frames that hold a NaN or an infinity, each checked right after its copy
+     * while it is still in the L1 cache: one pass over the assembled batch afterwards read a batch of
+     * large frames back from memory (profiled on the 784-input Crayfish-shaped model at batch 32).
      */
     private ByteBuffer assemble(List<Frame> frames, int[] chunk, int elements, ByteBuffer pinnedInput, Scratch scratch) {
         boolean uint8Model = layout.input().isUint8();
