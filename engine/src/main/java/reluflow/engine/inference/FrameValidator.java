@@ -101,10 +101,10 @@ public final class FrameValidator {
         return true;
     }
 
-    /** Index of the first non-finite value among {@code count} float bit patterns from {@code from}, or -1. */
-    public static int firstNonFinite(int[] floatBits, int from, int count) {
+    /** Index of the first non-finite value among the first {@code count} float bit patterns, or -1. */
+    public static int firstNonFinite(int[] floatBits, int count) {
         for (int i = 0; i < count; i++) {
-            if ((floatBits[from + i] & EXPONENT) == EXPONENT) {
+            if ((floatBits[i] & EXPONENT) == EXPONENT) {
                 return i;
             }
         }

@@ -333,7 +333,7 @@ public final class InferenceEngine implements AutoCloseable {
                 kept[k++] = chunk[position];
             } else {
                 floatBits.get(position * elements, bits, 0, elements);
-                int bad = FrameValidator.firstNonFinite(bits, 0, elements);
+                int bad = FrameValidator.firstNonFinite(bits, elements);
                 Frame frame = frames.get(chunk[position]);
                 outcomes[chunk[position]] = new FrameOutcome.Rejected(frame, FrameValidator.nonFinite(bad, Float.intBitsToFloat(bits[bad])));
             }
@@ -514,6 +514,7 @@ public final class InferenceEngine implements AutoCloseable {
         int bytes = Math.multiplyExact(chunk.length, elements) * (uint8Model ? 1 : Float.BYTES);
         ByteBuffer buffer = pinnedInput != null ? pinnedInput.clear() : scratch.input(bytes);
         IntBuffer floatBits = uint8Model ? null : buffer.asIntBuffer();
+        int[] bits = uint8Model ? null : scratch.floatBits(elements);
         boolean[] nonFinite = scratch.nonFinite(chunk.length);
         scratch.nonFiniteFrames = 0;
         for (int position = 0; position < chunk.length; position++) {
@@ -535,7 +536,6 @@ public final class InferenceEngine implements AutoCloseable {
             }
             // Bytes scaled to floats are checked too: a huge uint8.scale can still overflow to infinity.
             if (floatBits != null) {
-                int[] bits = scratch.floatBits(elements);
                 floatBits.get(position * elements, bits, 0, elements);
                 if (!FrameValidator.allFiniteOverwriting(bits, elements)) {
                     nonFinite[position] = true;
