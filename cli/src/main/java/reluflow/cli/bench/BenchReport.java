@@ -128,6 +128,10 @@ final class BenchReport {
         out.printf("%nReluFlow bench: %s, %d cores, JVM %s, ONNX Runtime %s, intra-op threads %d%n",
                 machine.get("cpu_model").asText(), machine.get("cores").asInt(), machine.get("jvm_version").asText(),
                 machine.get("onnxruntime_version").asText(), settings.get("intra_op_threads").asInt());
+        List<String> jvmOptions = new ArrayList<>();
+        machine.path("jvm_options").forEach(o -> jvmOptions.add(o.asText()));
+        out.printf("JVM options: %s%n", jvmOptions.isEmpty() ? "(defaults: a heap that grows and shrinks, untouched until used)"
+                : String.join(" ", jvmOptions));
         out.printf("/proc/loadavg at start: %s; at end: %s (the machine is shared: other work competes for the cores)%n",
                 machine.get("load_average_at_start").asText(), machine.get("load_average_at_end").asText());
 

@@ -109,8 +109,8 @@ public final class BoxDecoder implements DetectionDecoder {
                 }
                 keptClasses[k] = classIndex;
                 System.arraycopy(box, 0, keptBoxes, 4 * k, 4);
-                kept.add(new Detection(classIndex, labels.label(classIndex), scores.get(cell),
-                        new BoundingBox(box[0], box[1], box[2], box[3])));
+                kept.add(DetectionDecoder.detection(classIndex, labels.label(classIndex), scores.get(cell),
+                        DetectionDecoder.box(box[0], box[1], box[2], box[3])));
             }
         }
         return kept;

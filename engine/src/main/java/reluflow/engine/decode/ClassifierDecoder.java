@@ -151,8 +151,7 @@ public final class ClassifierDecoder implements DetectionDecoder {
     }
 
     private Detection detection(int classIndex, float score) {
-        // The all-fields constructor: Avro's builders validate and copy every field, per detection.
-        return new Detection(classIndex, labels.label(classIndex), score, null);
+        return DetectionDecoder.detection(classIndex, labels.label(classIndex), score, null);
     }
 
     private static boolean areProbabilities(float[] values, int from, int n) {
