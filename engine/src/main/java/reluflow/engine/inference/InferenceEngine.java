@@ -468,14 +468,14 @@ public final class InferenceEngine implements AutoCloseable {
             boolean splits = splitsBatch(dims, n);
             long[] frameShape = splits ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
             layerFrameShapes.putIfAbsent(layer.name(), frameShape);
-            int unitAxis = layer.unitAxis(frameShape.length);
-            int perFrameElements = TensorView.elements(frameShape);
+            ActivationCounter.Layout frameLayout = ActivationCounter.Layout.of(frameShape, layer.unitAxis(frameShape.length));
+            int perFrameElements = frameLayout.perFrame();
             // An output without the batch axis is the same for every frame of the batch: counted once.
-            LayerActivity shared = splits ? null : ActivationCounter.countFrame(layer.name(), data, 0, frameShape, unitAxis);
+            LayerActivity shared = splits ? null : ActivationCounter.countFrame(layer.name(), data, 0, frameLayout);
             for (int f = 0; f < n; f++) {
                 if (counted == null || counted[chunk[f]]) {
                     perFrame.get(f).add(splits
-                            ? ActivationCounter.countFrame(layer.name(), data, f * perFrameElements, frameShape, unitAxis)
+                            ? ActivationCounter.countFrame(layer.name(), data, f * perFrameElements, frameLayout)
                             : shared);
                 }
             }

@@ -9,61 +9,102 @@ public final class ActivationCounter {
     private ActivationCounter() {
     }
 
-    /** Every frame of a batch; see {@link #countFrame}. */
+    /**
+     * Where a frame's activations of one layer lie, worked out once per layer and batch: each frame of a
+     * small dense layer is a few dozen values, and working the shape out per frame cost about as much as
+     * counting them.
+     *
+     * @param perFrame activation values per frame
+     * @param units units (neurons or channels)
+     * @param inner values after the unit axis, which share a unit: e.g. the H*W pixels of one channel
+     * @param outer repetitions of the units before the unit axis
+     */
+    public record Layout(int perFrame, int units, int inner, int outer) {
+
+        /**
+         * @param frameShape shape of one frame's slice (batch axis removed)
+         * @param unitAxis axis of frameShape that indexes units
+         */
+        public static Layout of(long[] frameShape, int unitAxis) {
+            int perFrame = Math.toIntExact(product(frameShape, 0, frameShape.length));
+            int units = frameShape.length == 0 ? 1 : Math.toIntExact(frameShape[unitAxis]);
+            int inner = Math.toIntExact(product(frameShape, unitAxis + 1, frameShape.length));
+            return new Layout(perFrame, units, inner, perFrame / Math.max(1, units * inner));
+        }
+    }
+
+    /** Every frame of a batch; see {@link #countFrame(String, float[], int, Layout)}. */
     public static LayerActivity[] count(String layer, float[] values, int frames, long[] frameShape, int unitAxis) {
-        int perFrame = Math.toIntExact(product(frameShape, 0, frameShape.length));
+        Layout layout = Layout.of(frameShape, unitAxis);
         LayerActivity[] out = new LayerActivity[frames];
         for (int f = 0; f < frames; f++) {
-            out[f] = countFrame(layer, values, f * perFrame, frameShape, unitAxis);
+            out[f] = countFrame(layer, values, f * layout.perFrame(), layout);
         }
         return out;
     }
 
-    /**
-     * @param values a layer output, row-major; this frame's slice starts at {@code offset}
-     * @param frameShape shape of one frame's slice (batch axis removed)
-     * @param unitAxis axis of frameShape that indexes units
-     */
+    /** One frame; see {@link #countFrame(String, float[], int, Layout)}. */
     public static LayerActivity countFrame(String layer, float[] values, int offset, long[] frameShape, int unitAxis) {
-        int perFrame = Math.toIntExact(product(frameShape, 0, frameShape.length));
-        int units = frameShape.length == 0 ? 1 : Math.toIntExact(frameShape[unitAxis]);
-        // Elements after the unit axis share a unit: e.g. the H*W pixels of one channel.
-        int inner = Math.toIntExact(product(frameShape, unitAxis + 1, frameShape.length));
-        int outer = perFrame / Math.max(1, units * inner);
+        return countFrame(layer, values, offset, Layout.of(frameShape, unitAxis));
+    }
+
+    /** @param values a layer output, row-major; this frame's slice starts at {@code offset} */
+    public static LayerActivity countFrame(String layer, float[] values, int offset, Layout layout) {
+        int units = layout.units();
         long[] fired = new long[(units + 63) >>> 6];
+        long nonZeros = layout.inner() == 1
+                ? countDense(values, offset, layout.outer(), units, fired)
+                : countChannels(values, offset, layout.outer(), units, layout.inner(), fired);
+        return new LayerActivity(layer, units, layout.perFrame(), layout.perFrame() - nonZeros, fired);
+    }
+
+    /**
+     * One unit per activation: 64 units' fired bits gather in a register, and their count is its popcount.
+     * Nested loops in memory order (outer axes, unit): no division per activation.
+     */
+    private static long countDense(float[] values, int offset, int outer, int units, long[] fired) {
         long nonZeros = 0;
-        // Nested loops in memory order (outer axes, unit, inner axes): no division per activation.
         int i = offset;
         for (int o = 0; o < outer; o++) {
-            if (inner == 1) {
-                // One unit per activation: 64 units' fired bits gather in a register, and their count is its popcount.
-                for (int word = 0; word < fired.length; word++) {
-                    int end = Math.min(units, (word + 1) << 6);
-                    long bits = 0;
-                    for (int unit = word << 6; unit < end; unit++) {
-                        bits |= (long) nonZero(values[i++]) << unit;
-                    }
-                    fired[word] |= bits;
-                    nonZeros += Long.bitCount(bits);
+            int unit = 0;
+            for (int word = 0; word < fired.length; word++) {
+                int end = Math.min(units, unit + 64);
+                long bits = 0;
+                for (long bit = 1; unit < end; unit++, bit <<= 1) {
+                    bits |= nonZeroMask(values[i++]) & bit;
                 }
-            } else {
-                for (int unit = 0; unit < units; unit++) {
-                    int count = 0;
-                    for (int end = i + inner; i < end; i++) {
-                        count += nonZero(values[i]);
-                    }
-                    nonZeros += count;
-                    fired[unit >>> 6] |= (long) ((count | -count) >>> 31) << unit;
-                }
+                fired[word] |= bits;
+                nonZeros += Long.bitCount(bits);
             }
         }
-        return new LayerActivity(layer, units, perFrame, perFrame - nonZeros, fired);
+        return nonZeros;
+    }
+
+    private static long countChannels(float[] values, int offset, int outer, int units, int inner, long[] fired) {
+        long nonZeros = 0;
+        int i = offset;
+        for (int o = 0; o < outer; o++) {
+            for (int unit = 0; unit < units; unit++) {
+                int count = 0;
+                for (int end = i + inner; i < end; i++) {
+                    count += nonZero(values[i]);
+                }
+                nonZeros += count;
+                fired[unit >>> 6] |= (long) ((count | -count) >>> 31) << unit;
+            }
+        }
+        return nonZeros;
     }
 
     /** 1 unless v is +0 or -0 (NaN counts as non-zero, as the comparison v == 0 would say). */
     private static int nonZero(float v) {
         int magnitude = Float.floatToRawIntBits(v) & 0x7FFF_FFFF;
         return (magnitude | -magnitude) >>> 31;
+    }
+
+    /** All ones unless v is +0 or -0: the negated magnitude is negative exactly when the magnitude is not zero. */
+    private static long nonZeroMask(float v) {
+        return -(Float.floatToRawIntBits(v) & 0x7FFF_FFFF) >> 31;
     }
 
     static long product(long[] dims, int from, int to) {
