@@ -307,7 +307,16 @@ public final class KafkaBroker implements AutoCloseable {
      * they are usable. A topic that already exists is left as it is.
      */
     public void createTopics(Map<String, Integer> topicPartitions) {
+        createTopics(topicPartitions, Map.of());
+    }
+
+    /**
+     * As {@link #createTopics(Map)}, each topic with the given topic configs (e.g. {@code
+     * message.timestamp.type=LogAppendTime}).
+     */
+    public void createTopics(Map<String, Integer> topicPartitions, Map<String, String> topicConfigs) {
         Objects.requireNonNull(topicPartitions, "topicPartitions");
+        Objects.requireNonNull(topicConfigs, "topicConfigs");
         if (topicPartitions.isEmpty()) {
             return;
         }
@@ -320,7 +329,7 @@ public final class KafkaBroker implements AutoCloseable {
             if (partitions == null || partitions < 1) {
                 throw new IllegalArgumentException("topic " + name + ": partitions must be >= 1, got " + partitions);
             }
-            newTopics.add(new NewTopic(name, partitions, (short) 1));
+            newTopics.add(new NewTopic(name, partitions, (short) 1).configs(topicConfigs));
         });
         try (Admin admin = admin()) {
             admin.createTopics(newTopics).values().forEach((name, future) -> {

@@ -55,7 +55,7 @@ final class KafkaBench {
      */
     record Latency(double targetRate, double sentRate, int frames, double p50, double p95, double p99, double max,
                    double inJobP50, double inJobP99, double afterJobP50, double afterJobP99, double meanBatch, double inferenceP50,
-                   double inferenceP99, Optional<CpuShares.Cores> cpu) {
+                   double inferenceP99, double fromAppendP50, double fromAppendP99, Optional<CpuShares.Cores> cpu) {
     }
 
     /** {@code sustainedCpu}: the cores used while the second half of the pre-loaded frames went through. */
@@ -145,7 +145,10 @@ final class KafkaBench {
         String detections = topic("detections-" + tag);
         String sparsity = topic("sparsity-" + tag);
         String dead = topic("dead-letters-" + tag);
-        broker.createTopics(Map.of(framesTopic, PARTITIONS, detections, PARTITIONS, sparsity, 1, dead, 1));
+        // The frames topic stamps each record with the broker's append time, returned to the latency sender: the
+        // time from the frame being in Kafka to its detection being readable leaves out the sender's own queue.
+        broker.createTopics(Map.of(framesTopic, PARTITIONS), Map.of("message.timestamp.type", "LogAppendTime"));
+        broker.createTopics(Map.of(detections, PARTITIONS, sparsity, 1, dead, 1));
         preload(framesTopic, frames);
 
         Map<String, String> settings = new LinkedHashMap<>();
@@ -244,6 +247,9 @@ final class KafkaBench {
         long[] inJob = new long[count];
         long[] afterJob = new long[count];
         long[] inferenceMicros = new long[count];
+        // Per frame: the broker's append time (from the send's acknowledgement) and when its detection was readable.
+        long[] appendedAt = new long[count];
+        long[] readableAt = new long[count];
         long batchSizes = 0;
         BitSet seen = new BitSet(count);
         long[] sendSpan = new long[2];
@@ -273,7 +279,13 @@ final class KafkaBench {
                         }
                     }
                     int slot = i % POOL;
-                    producer.send(new ProducerRecord<>(framesTopic, keys[slot], templates[slot].bytes(firstId + i, System.currentTimeMillis())));
+                    int frame = i;
+                    producer.send(new ProducerRecord<>(framesTopic, keys[slot], templates[slot].bytes(firstId + i, System.currentTimeMillis())),
+                            (metadata, e) -> {
+                                if (e == null) {
+                                    appendedAt[frame] = metadata.timestamp();
+                                }
+                            });
                 }
                 sendSpan[1] = System.nanoTime();
                 producer.flush();
@@ -303,6 +315,7 @@ final class KafkaBench {
                         afterJob[got] = now - stamp.processedAt();
                         inferenceMicros[got] = stamp.inferenceMicros();
                         batchSizes += stamp.batchSize();
+                        readableAt[i] = now;
                         latencies[got++] = now - stamp.eventTime();
                     }
                 }
@@ -310,6 +323,16 @@ final class KafkaBench {
             long senderCpu = sending.get(60, TimeUnit.SECONDS);
             cpu = CpuShares.now().since(cpuAtStart, Thread.currentThread().getId(), senderCpu);
         }
+        // Read after the sender's flush: every acknowledgement has arrived, whichever came after its detection.
+        long[] fromAppend = new long[count];
+        int acknowledged = 0;
+        for (int i = 0; i < count; i++) {
+            if (appendedAt[i] > 0) {
+                fromAppend[acknowledged++] = readableAt[i] - appendedAt[i];
+            }
+        }
+        fromAppend = Arrays.copyOf(fromAppend, Math.max(1, acknowledged));
+        Arrays.sort(fromAppend);
         Arrays.sort(latencies);
         Arrays.sort(inJob);
         Arrays.sort(afterJob);
@@ -317,7 +340,8 @@ final class KafkaBench {
         double sentRate = count / Math.max(1e-9, (sendSpan[1] - sendSpan[0]) / 1e9);
         return new Latency(rate, sentRate, count, percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                 latencies[count - 1], percentile(inJob, 50), percentile(inJob, 99), percentile(afterJob, 50), percentile(afterJob, 99),
-                batchSizes / (double) count, percentile(inferenceMicros, 50) / 1000.0, percentile(inferenceMicros, 99) / 1000.0, cpu);
+                batchSizes / (double) count, percentile(inferenceMicros, 50) / 1000.0, percentile(inferenceMicros, 99) / 1000.0,
+                percentile(fromAppend, 50), percentile(fromAppend, 99), cpu);
     }
 
     static double percentile(long[] sorted, double p) {

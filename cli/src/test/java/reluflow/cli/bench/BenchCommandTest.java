@@ -38,6 +38,7 @@ class BenchCommandTest {
         assertThat(machine.get("cpu_model").asText()).isNotBlank();
         assertThat(machine.get("jvm_version").asText()).isNotBlank();
         assertThat(machine.get("onnxruntime_version").asText()).isNotBlank();
+        assertThat(machine.get("jvm_options").isArray()).isTrue();
 
         JsonNode mlp = root.get("models").get("mlp");
         for (String path : List.of("raw", "engine/plain", "engine/instrumented", "engine/sampled10")) {
@@ -65,6 +66,11 @@ class BenchCommandTest {
                 for (String part : List.of("in_job_p50", "in_job_p99", "after_job_p50", "after_job_p99", "inference_call_p50")) {
                     assertThat(latency.has(part)).as(p + " " + load + " " + part).isTrue();
                 }
+                // A frame is appended by the broker after the sender stamped it: from the append is never the longer wait.
+                assertThat(latency.get("from_kafka_append_p50").asDouble()).as(p + " " + load).isGreaterThanOrEqualTo(0)
+                        .isLessThanOrEqualTo(latency.get("p50").asDouble());
+                assertThat(latency.get("from_kafka_append_p99").asDouble()).as(p + " " + load)
+                        .isLessThanOrEqualTo(latency.get("p99").asDouble());
                 assertCores(latency.get("cpu_cores"), machine.get("cores").asInt(), true);
                 // Every frame ran in a batch of at least itself, and no larger than the configured maximum.
                 assertThat(latency.get("frame_batch_size_mean").asDouble()).isBetween(1.0, 32.0);
