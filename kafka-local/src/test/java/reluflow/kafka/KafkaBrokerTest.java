@@ -24,6 +24,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +85,24 @@ class KafkaBrokerTest {
         List<String> values = consume("plain", "read_uncommitted", 10, r -> false);
         assertThat(values).containsExactlyInAnyOrder(
                 "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
+    }
+
+    @Test
+    void createsTopicsWithTheirConfigs() throws Exception {
+        broker.createTopics(Map.of("appended", 1), Map.of("message.timestamp.type", "LogAppendTime"));
+
+        long sentWithTimestamp = 1_000L;
+        RecordMetadata metadata;
+        try (KafkaProducer<String, String> producer = producer(new Properties())) {
+            metadata = producer.send(new ProducerRecord<>("appended", 0, sentWithTimestamp, "k", "v")).get();
+        }
+        // The broker replaced the producer's timestamp with its own append time, and the acknowledgement carries it.
+        assertThat(metadata.timestamp()).isGreaterThan(sentWithTimestamp);
+        try (Admin admin = admin()) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "appended");
+            assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("message.timestamp.type").value())
+                    .isEqualTo("LogAppendTime");
+        }
     }
 
     @Test
