@@ -76,6 +76,55 @@ class FrameBodyReaderTest {
         assertThat(FrameBodyReader.read(bytes, HEADER)).isEqualTo(frame);
     }
 
+    /**
+     * Attributes are checked when the frame is read but decoded on first use: the same map as Avro's, a repeated
+     * key's last value winning as in Avro's reader, and as mutable as the map Avro's decoder builds.
+     */
+    @Test
+    void attributesDecodedOnFirstUseAreAvrosMapAndMutable() throws Exception {
+        Frame frame = Frame.newBuilder().setSensorId("s").setFrameId(1L).setEventTime(Instant.ofEpochMilli(1L))
+                .setShape(List.of(1)).setDtype(TensorType.UINT8).setData(ByteBuffer.wrap(new byte[] {1}))
+                .setAttributes(Map.of()).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] empty = bytes(frame.toByteBuffer());
+        // The frame without its attributes' terminating 0, then a block of three entries, "a" given twice.
+        out.write(empty, 0, empty.length - 1);
+        varint(out, 3);
+        string(out, "a");
+        string(out, "first");
+        string(out, "ville");
+        string(out, "Besançon");
+        string(out, "a");
+        string(out, "second");
+        varint(out, 0);
+        byte[] bytes = out.toByteArray();
+
+        Map<String, String> avro = Frame.getDecoder().decode(ByteBuffer.wrap(bytes)).getAttributes();
+        Frame ours = FrameBodyReader.read(bytes, HEADER);
+        assertThat(avro).isEqualTo(Map.of("a", "second", "ville", "Besançon"));
+        assertThat(ours.getAttributes()).isEqualTo(avro).hasSize(2).containsEntry("ville", "Besançon");
+        assertThat(avro).isEqualTo(ours.getAttributes());
+        assertThat(ours.getAttributes().hashCode()).isEqualTo(avro.hashCode());
+
+        ours.getAttributes().put("added", "1");
+        ours.getAttributes().remove("a");
+        assertThat(ours.getAttributes()).isEqualTo(Map.of("ville", "Besançon", "added", "1"));
+        // Written back by Avro's own encoder, the frame carries the map as it now is.
+        Frame rewritten = Frame.fromByteBuffer(ours.toByteBuffer());
+        assertThat(rewritten.getAttributes()).isEqualTo(Map.of("ville", "Besançon", "added", "1"));
+    }
+
+    @Test
+    void aFrameWithoutAttributesHasAnEmptyMutableMap() throws Exception {
+        Frame frame = Frame.newBuilder().setSensorId("s").setFrameId(1L).setEventTime(Instant.ofEpochMilli(1L))
+                .setShape(List.of(1)).setDtype(TensorType.UINT8).setData(ByteBuffer.wrap(new byte[] {1}))
+                .setAttributes(Map.of()).build();
+        Map<String, String> attributes = FrameBodyReader.read(bytes(frame.toByteBuffer()), HEADER).getAttributes();
+        assertThat(attributes).isEmpty();
+        attributes.put("k", "v");
+        assertThat(attributes).containsEntry("k", "v");
+    }
+
     private static void string(ByteArrayOutputStream out, String value) {
         byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         varint(out, utf8.length);
