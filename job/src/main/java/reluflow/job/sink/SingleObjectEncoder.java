@@ -52,7 +52,8 @@ final class SingleObjectEncoder<T extends SpecificRecord> {
     @SuppressWarnings("unchecked")
     private static <T extends SpecificRecord> BodyWriter<T> bodyWriter(Schema schema, SpecificData model) {
         if (FrameDetectionsBody.writes(schema)) {
-            return (record, out) -> FrameDetectionsBody.write((FrameDetections) record, out);
+            FrameDetectionsBody detections = new FrameDetectionsBody();
+            return (record, out) -> detections.write((FrameDetections) record, out);
         }
         SpecificDatumWriter<T> writer = new SpecificDatumWriter<>(schema, model);
         return writer::write;

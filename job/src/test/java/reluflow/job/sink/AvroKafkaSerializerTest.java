@@ -40,6 +40,24 @@ class AvroKafkaSerializerTest {
         }
     }
 
+    /** The model identity's encoding is kept between records: another identity, or one changed in place, is written as it now is. */
+    @Test
+    void aChangedModelIdentityIsWrittenAsItNowIs() throws Exception {
+        AvroKafkaSerializer<FrameDetections> serializer = new AvroKafkaSerializer<>("detections", d -> null);
+        Random random = new Random(5);
+        ModelIdentity model = ModelIdentity.newBuilder(MODEL).build();
+        List<Runnable> changes = List.of(() -> { }, () -> model.setVersion("2"), () -> model.setName("другая"),
+                () -> model.setSha256("b".repeat(64)), () -> { });
+        for (Runnable change : changes) {
+            change.run();
+            FrameDetections record = detections(random, 2);
+            record.setModel(model);
+            assertThat(serializer.serialize(record, null, null).value()).isEqualTo(bytes(record.toByteBuffer()));
+            FrameDetections other = detections(random, 1);
+            assertThat(serializer.serialize(other, null, null).value()).isEqualTo(bytes(other.toByteBuffer()));
+        }
+    }
+
     @Test
     void detectionsTakeTheFieldByFieldWriterOnlyWhileTheSchemaIsTheOneItWrites() {
         assertThat(FrameDetectionsBody.writes(FrameDetections.getClassSchema())).isTrue();
