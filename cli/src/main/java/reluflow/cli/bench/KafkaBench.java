@@ -51,7 +51,8 @@ final class KafkaBench {
 
     /**
      * End-to-end latency percentiles, and the part spent before the job stamped processed_at (source,
-     * batching, inference) against the part after it (sink, broker, the reader's fetch).
+     * batching, inference) against the part after it (sink, broker, the reader's fetch); {@code fromAppend}:
+     * from the broker's append of the frame to its detection readable, which leaves the sender's queue out.
      */
     record Latency(double targetRate, double sentRate, int frames, double p50, double p95, double p99, double max,
                    double inJobP50, double inJobP99, double afterJobP50, double afterJobP99, double meanBatch, double inferenceP50,

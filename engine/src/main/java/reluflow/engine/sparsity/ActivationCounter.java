@@ -10,9 +10,9 @@ public final class ActivationCounter {
     }
 
     /**
-     * Where a frame's activations of one layer lie, worked out once per layer and batch: each frame of a
-     * small dense layer is a few dozen values, and working the shape out per frame cost about as much as
-     * counting them.
+     * Where a frame's activations of one layer lie, worked out once per layer and batch: a frame of a
+     * small dense layer is a few dozen values, so working the shape out again for every frame was a
+     * visible share of counting them.
      *
      * @param perFrame activation values per frame
      * @param units units (neurons or channels)
