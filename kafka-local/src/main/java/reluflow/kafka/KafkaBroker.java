@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
@@ -33,6 +36,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -344,6 +348,43 @@ public final class KafkaBroker implements AutoCloseable {
                 }
             });
             awaitTopics(admin, topicPartitions);
+        }
+    }
+
+    /**
+     * Deletes the topics and waits until the broker no longer lists them. A topic that does not exist is
+     * skipped. The broker removes the log files {@code file.delete.delay.ms} later (Kafka's default: a minute).
+     */
+    public void deleteTopics(Collection<String> topics) {
+        Objects.requireNonNull(topics, "topics");
+        if (topics.isEmpty()) {
+            return;
+        }
+        ensureOpen();
+        try (Admin admin = admin()) {
+            admin.deleteTopics(topics).topicNameValues().forEach((name, future) -> {
+                try {
+                    future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException("cannot delete topic " + name + ": " + e.getCause(), e.getCause());
+                    }
+                } catch (Exception e) {
+                    throw asRuntime("cannot delete topic " + name, e);
+                }
+            });
+            long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+            while (!Collections.disjoint(admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), topics)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + topics + " still listed " + ADMIN_TIMEOUT + " after their deletion");
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting topics " + topics, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw asRuntime("cannot list topics after deleting " + topics, e);
         }
     }
 

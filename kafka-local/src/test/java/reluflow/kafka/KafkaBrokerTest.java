@@ -106,6 +106,22 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void deletesTopicsAndSkipsOnesThatDoNotExist() throws Exception {
+        broker.createTopics(Map.of("doomed-1", 2, "doomed-2", 1, "kept", 1));
+
+        broker.deleteTopics(List.of("doomed-1", "doomed-2", "never-created"));
+
+        try (Admin admin = admin()) {
+            assertThat(admin.listTopics().names().get()).contains("kept").doesNotContain("doomed-1", "doomed-2");
+        }
+        // The name is free again: a bench run reuses nothing, but a user's script may.
+        broker.createTopics(Map.of("doomed-1", 1));
+        try (Admin admin = admin()) {
+            assertThat(admin.describeTopics(List.of("doomed-1")).allTopicNames().get().get("doomed-1").partitions()).hasSize(1);
+        }
+    }
+
+    @Test
     void transactionsCommitAndAbort() throws Exception {
         broker.createTopics(Map.of("tx", 1));
         Properties p = new Properties();

@@ -35,6 +35,26 @@ public final class BenchCommand implements Callable<Integer> {
     /** Rounds the raw and engine measurements of one batch size are interleaved over. */
     static final int ROUNDS = 5;
     static final double STUDY_PER_SLOT = CrayfishModel.STUDY_FRAMES_PER_SECOND_PER_SLOT;
+    /**
+     * The JIT's share of the CPU, while paced, under which the JVM counts as warm. A TaskManager that has run for
+     * minutes is there. The bench's JVM is not: Kafka's, Flink's and Avro's code reaches C2 method by method over a
+     * minute and more of pipeline runs, and until then C2 takes about half of one of the two cores. A latency phase
+     * measured then is a measurement of the JIT (MLP, p1, runs of 10 s: 0.61, 0.47, 0.42, 0.46, 0.20, 0.16, 0.15,
+     * 0.04, 0.04, 0.01 cores, while the sustained rate rose from 388K to about 450K frames/s).
+     */
+    static final double JIT_SETTLED_CORES = 0.1;
+    /**
+     * Kafka's default segment size, not the local broker's 64 MB: at the MLP's rates a 64 MB detections segment
+     * rolled every 1.5 s, and each roll's flush of the old segment stalled the broker's appends in this process
+     * (the frames' p99 rose from about 20 ms to 60-100 ms for the next 250 ms, at every detections roll).
+     */
+    static final int SEGMENT_BYTES = 1 << 30;
+    /**
+     * Free memory, in GB, that the broker's log must leave to be kept in /dev/shm. Each run's topics are deleted
+     * when it ends, so the log holds one run's frames and results at a time: at most about 1.5 GB (the Crayfish-shaped
+     * model's 3 KB frames, written twice by the Kafka pass-through).
+     */
+    static final int BROKER_IN_MEMORY_GB = 8;
 
     @Option(names = "--models", split = ",", description = "Models: mlp, cnn, crayfish (default: all three; --quick: mlp).")
     List<String> models;
@@ -70,6 +90,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--set", description = "Extra job setting for the pipeline runs, key=value (repeatable), e.g. kafka.properties.linger.ms=0.")
     Map<String, String> jobSettings = new LinkedHashMap<>();
 
+    @Option(names = "--warmup-max", description = "Seconds at most of untimed pipeline runs before a model's timed ones: they "
+            + "repeat until the JIT compiler's share of the CPU while paced falls under " + JIT_SETTLED_CORES + " core "
+            + "(default: 180; --quick: 0, one run).")
+    Double warmupMax;
+
+    @Option(names = "--broker-dir", description = "Directory in which the in-process broker keeps its log for the run (default: "
+            + "/dev/shm when it is a tmpfs and it and the machine's available memory both have " + BROKER_IN_MEMORY_GB + " GB free, "
+            + "else the system's temporary directory).")
+    Path brokerDir;
+
     @Option(names = "--skip-pipeline", description = "Leave out the Kafka and pipeline measurements.")
     boolean skipPipeline;
 
@@ -100,6 +130,15 @@ public final class BenchCommand implements Callable<Integer> {
         double warmup = seconds / 3;
         Integer preloadOption = frames != null ? frames : quick ? Integer.valueOf(3000) : null;
         double latencySecs = latencySeconds != null ? latencySeconds : quick ? 1.5 : 4;
+        if (brokerDir != null && !Files.isDirectory(brokerDir)) {
+            err.println("bench: --broker-dir " + brokerDir + " is not a directory");
+            return 2;
+        }
+        double warmupMaxSecs = warmupMax != null ? warmupMax : quick ? 0 : 180;
+        if (warmupMaxSecs < 0) {
+            err.println("bench: --warmup-max takes seconds, 0 or more, got " + warmupMaxSecs);
+            return 2;
+        }
         List<Integer> batchSizes = batches != null ? batches : quick ? List.of(1, 32) : List.of(1, 8, 32, 128);
         List<Integer> pars = parallelisms != null ? parallelisms : List.of(1, 2);
         List<Integer> loads = latencyAt != null ? latencyAt : List.of(50, 90);
@@ -117,6 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
+        Path brokerParent = brokerDir != null ? brokerDir : defaultBrokerParent();
         ObjectNode root = mapper.createObjectNode();
         root.set("machine", machine());
         ObjectNode settings = root.putObject("settings");
@@ -126,6 +166,10 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("interleaved_rounds", ROUNDS);
         settings.put("frames", preloadOption == null ? "per model: " + BenchModel.DEFAULT_FRAMES : preloadOption.toString());
         settings.put("latency_seconds", latencySecs);
+        settings.put("pipeline_warmup_max_seconds", warmupMaxSecs);
+        settings.put("broker_log_dir", brokerParent.toAbsolutePath().toString());
+        settings.put("broker_log_file_system", fileSystemType(brokerParent));
+        settings.put("pipeline_warmup_jit_settled_below_cores", JIT_SETTLED_CORES);
         settings.put("intra_op_threads", threads);
         settings.put("pipeline_sample_rate", pipelineSampleRate);
         settings.put("pipeline_delivery", "AT_LEAST_ONCE");
@@ -175,23 +219,25 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (!skipPipeline) {
                 progress(err, "starting a Kafka broker (KRaft, in-process)");
-                try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Settings.defaults())) {
+                Path brokerData = Files.createTempDirectory(brokerParent, "reluflow-bench-kafka-");
+                try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Settings.defaults()
+                        .withDataDir(brokerData)
+                        .withBrokerProperty("log.segment.bytes", Integer.toString(SEGMENT_BYTES))
+                        // A deleted run's topics leave the log directory at once, not a minute later.
+                        .withBrokerProperty("file.delete.delay.ms", "0"))) {
                     for (BenchModel model : loaded.values()) {
                         ObjectNode m = (ObjectNode) modelsNode.get(model.name);
                         KafkaBench kafka = new KafkaBench(broker, model);
                         // Enough frames that the timed second half lasts seconds at each model's rate.
                         int preload = preloadOption != null ? preloadOption : model.defaultFrames;
                         m.put("frames", preload);
-                        progress(err, "%s: Kafka pass-through of %d frames", model.name, preload);
-                        KafkaBench.KafkaCeiling before = kafka.ceiling(preload);
                         ObjectNode k = m.putObject("kafka");
                         ObjectNode p = m.putObject("pipeline");
-                        // An untimed run first, pre-loaded then paced: on two cores the JIT compiling Flink's, Kafka's and
-                        // Avro's paths (windows firing and paced sending included) takes seconds of CPU, which would
-                        // otherwise land in whichever parallelism and latency phase is measured first.
-                        progress(err, "%s: warm-up pipeline run at parallelism %d (%d frames, then paced; not timed)", model.name,
-                                pars.get(0), preload);
-                        kafka.pipeline(files.get(model.name), pars.get(0), preload, new double[] {0.5}, latencySecs, pipelineSettings());
+                        // Warmed up first, the clients' and the broker's code too, so the ceiling is no colder than the pipeline.
+                        warmUp(err, kafka, model, files.get(model.name), pars.get(0), preload, latencySecs, warmupMaxSecs,
+                                m.putObject("pipeline_warmup"));
+                        progress(err, "%s: Kafka pass-through of %d frames", model.name, preload);
+                        KafkaBench.KafkaCeiling before = kafka.ceiling(preload);
                         for (int par : pars) {
                             progress(err, "%s: pipeline at parallelism %d (%d frames, then latency at %s%% of its rate)", model.name, par, preload,
                                     loads.stream().map(String::valueOf).collect(Collectors.joining("%, ")));
@@ -234,6 +280,8 @@ public final class BenchCommand implements Callable<Integer> {
                         k.put("frames_per_s_after", after.framesPerSecond());
                         k.put("value_bytes", before.valueBytes());
                     }
+                } finally {
+                    deleteTree(brokerData);
                 }
             }
         } finally {
@@ -253,6 +301,32 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Untimed pipeline runs, pre-loaded then paced at half the rate, until the JIT has settled or {@code maxSeconds}
+     * have gone (always one run): the JIT compiling Flink's, Kafka's and Avro's paths would otherwise land in the
+     * timed phases, and their latency would measure it.
+     */
+    private void warmUp(PrintWriter err, KafkaBench kafka, BenchModel model, Path modelFile, int parallelism, int preload,
+            double latencySecs, double maxSeconds, ObjectNode node) throws Exception {
+        long start = System.nanoTime();
+        int runs = 0;
+        double jit;
+        double elapsed;
+        do {
+            KafkaBench.PipelineResult run = kafka.pipeline(modelFile, parallelism, preload, new double[] {0.5}, latencySecs,
+                    pipelineSettings());
+            runs++;
+            jit = run.latency().values().iterator().next().cpu().map(CpuShares.Cores::jit).orElse(0.0);
+            elapsed = (System.nanoTime() - start) / 1e9;
+            progress(err, "%s: warm-up run %d at parallelism %d (%d frames, then paced; not timed): %.0f frames/s, JIT %.2f cores "
+                    + "while paced", model.name, runs, parallelism, preload, run.framesPerSecond(), jit);
+        } while (jit >= JIT_SETTLED_CORES && elapsed < maxSeconds);
+        node.put("runs", runs);
+        node.put("seconds", elapsed);
+        node.put("jit_cores_at_end", jit);
+        node.put("jit_settled", jit < JIT_SETTLED_CORES);
     }
 
     private Map<String, String> pipelineSettings() {
@@ -301,6 +375,47 @@ public final class BenchCommand implements Callable<Integer> {
     private static void progress(PrintWriter err, String format, Object... args) {
         err.printf("bench: " + format + "%n", args);
         err.flush();
+    }
+
+    /**
+     * Memory (tmpfs) where there is room. On our VMs the kernel wrote the broker's log back to disk in bursts of
+     * about 530 MB every 5 s, and each burst stalled the appends of the broker, which runs in this process on the
+     * same two cores: the MLP's latency phase at 50% load had p99 61-91 ms with its log on disk, all of it in such
+     * bursts, against 32 ms with it on tmpfs. A deployment's brokers write back on machines of their own.
+     */
+    static Path defaultBrokerParent() {
+        Path shm = Path.of("/dev/shm");
+        long needed = (long) BROKER_IN_MEMORY_GB << 30;
+        try {
+            if (Files.isDirectory(shm) && "tmpfs".equals(Files.getFileStore(shm).type()) && Files.getFileStore(shm).getUsableSpace() >= needed
+                    && availableMemoryBytes() >= needed) {
+                return shm;
+            }
+        } catch (IOException | RuntimeException unknown) {
+            // no usable /dev/shm: the temporary directory below
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** MemAvailable from /proc/meminfo, or 0 where there is none. */
+    private static long availableMemoryBytes() throws IOException {
+        Path meminfo = Path.of("/proc/meminfo");
+        if (!Files.isReadable(meminfo)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(meminfo)) {
+            return lines.filter(l -> l.startsWith("MemAvailable:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
+                    .findFirst().orElse(0L);
+        }
+    }
+
+    private static String fileSystemType(Path dir) {
+        try {
+            return Files.getFileStore(dir).type();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static void deleteTree(Path dir) {

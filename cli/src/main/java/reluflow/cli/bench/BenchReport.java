@@ -155,8 +155,9 @@ final class BenchReport {
         });
 
         if (models.elements().hasNext() && models.elements().next().has("kafka")) {
-            out.printf("%nKafka pass-through ceiling (in-process KRaft broker, %d partitions, consumer -> producer, acks=all, no model; "
-                    + "the mean of a run before and one after the model's pipelines)%n",
+            out.printf("%nKafka pass-through ceiling (in-process KRaft broker, log in %s (%s), %d partitions, consumer -> producer, acks=all, "
+                    + "no model; the mean of a run before and one after the model's pipelines)%n",
+                    settings.path("broker_log_dir").asText("the temporary directory"), settings.path("broker_log_file_system").asText("?"),
                     settings.get("kafka_partitions").asInt());
             out.printf("%-9s %11s %9s %12s   %s%n", "model", "frames/s", "MB/s", "value bytes", "(measured before / after the pipelines)");
             models.fields().forEachRemaining(e -> {
@@ -223,6 +224,12 @@ final class BenchReport {
                     });
                     out.println(cpu);
                 });
+                JsonNode warmup = m.get("pipeline_warmup");
+                if (warmup != null) {
+                    out.printf(Locale.ROOT, "%-9s warm-up before these: %d untimed runs in %.0f s; the JIT's share while paced in the last: %.2f cores%s%n",
+                            e.getKey(), warmup.get("runs").asInt(), warmup.get("seconds").asDouble(), warmup.get("jit_cores_at_end").asDouble(),
+                            warmup.get("jit_settled").asBoolean() ? "" : " (not settled within --warmup-max: the timed runs share the cores with it)");
+                }
                 if (r.has("p2_over_p1")) {
                     out.printf("%-9s parallelism2/parallelism1: %.2fx (ceiling: %s)%n", e.getKey(), r.get("p2_over_p1").asDouble(),
                             r.get("pipeline_ceiling_is").asText());

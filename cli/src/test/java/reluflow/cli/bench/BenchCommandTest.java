@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,7 +30,8 @@ class BenchCommandTest {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
 
-        int code = cli.execute("bench", "--quick", "--models", "mlp", "--json", json.toString());
+        Path brokerParent = Files.createDirectory(dir.resolve("broker"));
+        int code = cli.execute("bench", "--quick", "--models", "mlp", "--json", json.toString(), "--broker-dir", brokerParent.toString());
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("raw ORT", "Kafka pass-through", "Pipeline", "Targets");
@@ -40,7 +43,18 @@ class BenchCommandTest {
         assertThat(machine.get("onnxruntime_version").asText()).isNotBlank();
         assertThat(machine.get("jvm_options").isArray()).isTrue();
 
+        // The broker kept its log where it was told, and left nothing there.
+        assertThat(root.at("/settings/broker_log_dir").asText()).isEqualTo(brokerParent.toAbsolutePath().toString());
+        try (Stream<Path> left = Files.list(brokerParent)) {
+            assertThat(left).isEmpty();
+        }
+
         JsonNode mlp = root.get("models").get("mlp");
+        // --quick warms the pipeline up with one run, whatever the JIT is doing.
+        assertThat(mlp.at("/pipeline_warmup/runs").asInt()).isEqualTo(1);
+        assertThat(mlp.at("/pipeline_warmup/seconds").asDouble()).isPositive();
+        assertThat(mlp.at("/pipeline_warmup/jit_cores_at_end").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(out.toString()).contains("warm-up before these: 1 untimed runs");
         for (String path : List.of("raw", "engine/plain", "engine/instrumented", "engine/sampled10")) {
             JsonNode figures = mlp.at("/" + path);
             assertThat(figures.size()).as(path).isPositive();
@@ -84,6 +98,30 @@ class BenchCommandTest {
         }
         assertThat(root.get("targets").size()).isPositive();
         root.get("targets").forEach(t -> assertThat(t.has("met")).isTrue());
+    }
+
+    @Test
+    void refusesABrokerDirectoryThatIsNotThere() {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("bench", "--quick", "--broker-dir", dir.resolve("missing").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--broker-dir", "missing", "is not a directory");
+    }
+
+    @Test
+    void refusesANegativeWarmUp() {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("bench", "--quick", "--warmup-max", "-1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--warmup-max takes seconds, 0 or more");
     }
 
     /**
