@@ -39,8 +39,8 @@ public final class BenchCommand implements Callable<Integer> {
      * The JIT's share of the CPU, while paced, under which the JVM counts as warm. A TaskManager that has run for
      * minutes is there. The bench's JVM is not: Kafka's, Flink's and Avro's code reaches C2 method by method over a
      * minute and more of pipeline runs, and until then C2 takes about half of one of the two cores. A latency phase
-     * measured then is a measurement of the JIT (MLP, p1, runs of 10 s: 0.61, 0.47, 0.42, 0.46, 0.20, 0.16, 0.15,
-     * 0.04, 0.04, 0.01 cores, while the sustained rate rose from 388K to about 450K frames/s).
+     * measured then is a measurement of the JIT (MLP, p1, successive runs of about 10 s: 0.61, 0.47, 0.42, 0.46, 0.20,
+     * 0.16, 0.15, 0.04, 0.04, 0.01 cores).
      */
     static final double JIT_SETTLED_CORES = 0.1;
     /**
