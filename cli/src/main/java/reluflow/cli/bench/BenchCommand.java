@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,6 +221,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (!skipPipeline) {
                 progress(err, "starting a Kafka broker (KRaft, in-process)");
                 Path brokerData = Files.createTempDirectory(brokerParent, "reluflow-bench-kafka-");
+                // Also when the bench is interrupted: a log left in /dev/shm would hold on to memory until the next boot.
+                Thread removeBrokerData = new Thread(() -> deleteTree(brokerData), "reluflow-bench-cleanup");
+                Runtime.getRuntime().addShutdownHook(removeBrokerData);
                 try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Settings.defaults()
                         .withDataDir(brokerData)
                         .withBrokerProperty("log.segment.bytes", Integer.toString(SEGMENT_BYTES))
@@ -282,6 +286,11 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                 } finally {
                     deleteTree(brokerData);
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(removeBrokerData);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running or about to: it deletes what is left
+                    }
                 }
             }
         } finally {
@@ -421,8 +430,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp dir left behind is harmless
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: the directory is a temporary one, and a walk cut short leaves it to the system
         }
     }
 
