@@ -204,6 +204,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 List<Frame> pool = model.frames(InferenceBench.POOL);
                 ObjectNode raw = m.putObject("raw");
+                ObjectNode rawInstrumented = m.putObject("raw_instrumented");
                 ObjectNode engine = m.putObject("engine");
                 ObjectNode plain = engine.putObject("plain");
                 ObjectNode instrumented = engine.putObject("instrumented");
@@ -213,6 +214,7 @@ public final class BenchCommand implements Callable<Integer> {
                     InferenceBench.Rates rates = InferenceBench.measure(model, files.get(model.name), pool, b, threads, warmup, seconds,
                             ROUNDS);
                     raw.put(Integer.toString(b), rates.raw());
+                    rawInstrumented.put(Integer.toString(b), rates.rawInstrumented());
                     plain.put(Integer.toString(b), rates.plain());
                     instrumented.put(Integer.toString(b), rates.instrumented());
                     sampled.put(Integer.toString(b), rates.sampled10());

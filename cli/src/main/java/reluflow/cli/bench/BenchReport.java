@@ -32,10 +32,15 @@ final class BenchReport {
             ObjectNode engineOverRaw = ratios.putObject("engine_over_raw");
             ObjectNode instrOverPlain = ratios.putObject("instrumented_over_plain");
             ObjectNode sampledOverPlain = ratios.putObject("sampled10_over_plain");
+            ObjectNode rawInstrumentedOverRaw = ratios.putObject("raw_instrumented_over_raw");
+            JsonNode rawInstrumented = m.get("raw_instrumented");
             plain.fieldNames().forEachRemaining(b -> {
                 engineOverRaw.put(b, plain.get(b).asDouble() / raw.get(b).asDouble());
                 instrOverPlain.put(b, engine.get("instrumented").get(b).asDouble() / plain.get(b).asDouble());
                 sampledOverPlain.put(b, engine.get("sampled10").get(b).asDouble() / plain.get(b).asDouble());
+                if (rawInstrumented != null && rawInstrumented.has(b)) {
+                    rawInstrumentedOverRaw.put(b, rawInstrumented.get(b).asDouble() / raw.get(b).asDouble());
+                }
             });
             String ref = plain.has("32") ? "32" : last(plain);
             if (plain.has("32") && plain.has("1")) {
@@ -135,20 +140,23 @@ final class BenchReport {
         out.printf("/proc/loadavg at start: %s; at end: %s (the machine is shared: other work competes for the cores)%n",
                 machine.get("load_average_at_start").asText(), machine.get("load_average_at_end").asText());
 
-        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up, the four of a row interleaved in %d rounds; "
-                + "engine = InferenceEngine.infer, instrumented = sparsity measured on every frame / on 10%%)%n",
+        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up, the five of a row interleaved in %d rounds; "
+                + "engine = InferenceEngine.infer, instrumented = sparsity measured on every frame / on 10%%; ORT instr./raw = "
+                + "ONNX Runtime alone on the graph with every ReLU output exposed over the plain graph: what instrumenting costs "
+                + "ONNX Runtime itself)%n",
                 settings.get("measurement_seconds").asDouble(), settings.get("warmup_seconds").asDouble(),
                 settings.path("interleaved_rounds").asInt(1));
-        out.printf("%-9s %5s %11s %11s %7s %11s %7s %11s %7s%n", "model", "batch", "raw ORT", "engine", "/raw",
-                "every frame", "/plain", "10%", "/plain");
+        out.printf("%-9s %5s %11s %11s %7s %11s %7s %11s %7s %15s%n", "model", "batch", "raw ORT", "engine", "/raw",
+                "every frame", "/plain", "10%", "/plain", "ORT instr./raw");
         JsonNode models = root.get("models");
         models.fields().forEachRemaining(e -> {
             JsonNode m = e.getValue();
             JsonNode r = m.get("ratios");
-            m.get("raw").fieldNames().forEachRemaining(b -> out.printf("%-9s %5s %11s %11s %7s %11s %7s %11s %7s%n", e.getKey(), b,
+            m.get("raw").fieldNames().forEachRemaining(b -> out.printf("%-9s %5s %11s %11s %7s %11s %7s %11s %7s %15s%n", e.getKey(), b,
                     num(m.get("raw").get(b)), num(m.get("engine").get("plain").get(b)), ratio(r.get("engine_over_raw").get(b)),
                     num(m.get("engine").get("instrumented").get(b)), ratio(r.get("instrumented_over_plain").get(b)),
-                    num(m.get("engine").get("sampled10").get(b)), ratio(r.get("sampled10_over_plain").get(b))));
+                    num(m.get("engine").get("sampled10").get(b)), ratio(r.get("sampled10_over_plain").get(b)),
+                    ratio(r.path("raw_instrumented_over_raw").get(b))));
             if (r.has("batch32_over_batch1")) {
                 out.printf("%-9s batch32/batch1 (engine plain): %.2fx%n", e.getKey(), r.get("batch32_over_batch1").asDouble());
             }

@@ -1,11 +1,13 @@
 package reluflow.cli.bench;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -21,6 +23,8 @@ import reluflow.engine.config.EngineConfig;
 import reluflow.engine.config.ExecutionProvider;
 import reluflow.engine.inference.FrameOutcome;
 import reluflow.engine.inference.InferenceEngine;
+import reluflow.engine.model.ModelInstrumenter;
+import reluflow.engine.model.OnnxGraph;
 
 /** The model alone: ONNX Runtime's raw ceiling, and the engine around it (plain and instrumented). */
 final class InferenceBench {
@@ -38,13 +42,18 @@ final class InferenceBench {
     private InferenceBench() {
     }
 
-    /** Frames per second of each variant at one batch size, measured interleaved. */
-    record Rates(double raw, double plain, double instrumented, double sampled10) {
+    /**
+     * Frames per second of each variant at one batch size, measured interleaved. {@code rawInstrumented}: the
+     * raw loop on the instrumented graph (every ReLU output exposed), which says how much of the instrumented
+     * engine's cost is ONNX Runtime's own.
+     */
+    record Rates(double raw, double rawInstrumented, double plain, double instrumented, double sampled10) {
     }
 
     /**
-     * The raw ceiling and the engine plain, instrumented on every frame and on 10% at one batch size.
-     * The four run interleaved, each in turn for a slice of {@code seconds / rounds}, and each rate is
+     * The raw ceiling (on the model, and on the model with its ReLU outputs exposed as the engine's
+     * instrumented session has them) and the engine plain, instrumented on every frame and on 10% at one
+     * batch size. The five run interleaved, each in turn for a slice of {@code seconds / rounds}, and each rate is
      * its frames over its own time summed across the rounds: a burst of other work on a shared machine,
      * or the JIT compiling, falls on all four instead of on whichever happened to run then, so their
      * ratios hold much better than back-to-back measurements did.
@@ -52,11 +61,12 @@ final class InferenceBench {
     static Rates measure(BenchModel model, Path modelFile, List<Frame> pool, int batch, int intraOpThreads, double warmupSeconds,
             double seconds, int rounds) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (RawLoop raw = new RawLoop(env, model, batch, intraOpThreads);
+        try (RawLoop raw = new RawLoop(env, model, model.onnx, batch, intraOpThreads);
+             RawLoop rawInstrumented = new RawLoop(env, model, instrumentedGraph(model), batch, intraOpThreads);
              EngineLoop plain = new EngineLoop(model, modelFile, pool, batch, 0.0, intraOpThreads);
              EngineLoop instrumented = new EngineLoop(model, modelFile, pool, batch, 1.0, intraOpThreads);
              EngineLoop sampled = new EngineLoop(model, modelFile, pool, batch, 0.1, intraOpThreads)) {
-            Step[] steps = {raw::run, plain::run, instrumented::run, sampled::run};
+            Step[] steps = {raw::run, rawInstrumented::run, plain::run, instrumented::run, sampled::run};
             long[] calls = new long[steps.length];
             long[] nanos = new long[steps.length];
             for (Step step : steps) {
@@ -74,8 +84,15 @@ final class InferenceBench {
             for (int v = 0; v < steps.length; v++) {
                 rates[v] = calls[v] * (double) batch / (nanos[v] / 1e9);
             }
-            return new Rates(rates[0], rates[1], rates[2], rates[3]);
+            return new Rates(rates[0], rates[1], rates[2], rates[3], rates[4]);
         }
+    }
+
+    /** The model as the engine's instrumented session runs it: every ReLU layer's output also a graph output. */
+    static byte[] instrumentedGraph(BenchModel model) throws IOException {
+        OnnxGraph graph = new OnnxGraph(OnnxMl.ModelProto.parseFrom(model.onnx));
+        // The engine's fallback element type for a float input (every bench model has one) is the input's, float.
+        return ModelInstrumenter.exposeLayers(graph, graph.reluLayers(), OnnxMl.TensorProto.DataType.FLOAT.getNumber()).toByteArray();
     }
 
     /** Runs step for about {@code seconds}; returns {calls, nanoseconds}. */
@@ -105,7 +122,7 @@ final class InferenceBench {
         private final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
         private final Map<String, OnnxTensor> feed;
 
-        RawLoop(OrtEnvironment env, BenchModel model, int batch, int intraOpThreads) throws OrtException {
+        RawLoop(OrtEnvironment env, BenchModel model, byte[] onnx, int batch, int intraOpThreads) throws OrtException {
             options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
@@ -113,7 +130,7 @@ final class InferenceBench {
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             try {
-                session = env.createSession(model.onnx, options);
+                session = env.createSession(onnx, options);
             } catch (OrtException e) {
                 options.close();
                 throw e;

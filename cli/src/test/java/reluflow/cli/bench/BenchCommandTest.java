@@ -55,7 +55,7 @@ class BenchCommandTest {
         assertThat(mlp.at("/pipeline_warmup/seconds").asDouble()).isPositive();
         assertThat(mlp.at("/pipeline_warmup/jit_cores_at_end").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(out.toString()).contains("warm-up before these: 1 untimed runs");
-        for (String path : List.of("raw", "engine/plain", "engine/instrumented", "engine/sampled10")) {
+        for (String path : List.of("raw", "raw_instrumented", "engine/plain", "engine/instrumented", "engine/sampled10")) {
             JsonNode figures = mlp.at("/" + path);
             assertThat(figures.size()).as(path).isPositive();
             figures.forEach(v -> assertThat(v.asDouble()).as(path).isPositive());
@@ -92,7 +92,7 @@ class BenchCommandTest {
         }
         JsonNode ratios = mlp.get("ratios");
         List<String> ratioPaths = new ArrayList<>(List.of("/engine_over_raw/32", "/instrumented_over_plain/32",
-                "/sampled10_over_plain/32", "/batch32_over_batch1", "/pipeline_over_min_raw_kafka/p1", "/p2_over_p1"));
+                "/sampled10_over_plain/32", "/raw_instrumented_over_raw/32", "/batch32_over_batch1", "/pipeline_over_min_raw_kafka/p1", "/p2_over_p1"));
         for (String path : ratioPaths) {
             assertThat(ratios.at(path).asDouble()).as(path).isPositive();
         }
