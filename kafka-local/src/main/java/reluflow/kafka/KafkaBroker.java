@@ -34,6 +34,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -336,17 +337,7 @@ public final class KafkaBroker implements AutoCloseable {
             newTopics.add(new NewTopic(name, partitions, (short) 1).configs(topicConfigs));
         });
         try (Admin admin = admin()) {
-            admin.createTopics(newTopics).values().forEach((name, future) -> {
-                try {
-                    future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
-                    }
-                } catch (Exception e) {
-                    throw asRuntime("cannot create topic " + name, e);
-                }
-            });
+            awaitEach(admin.createTopics(newTopics).values(), "create", TopicExistsException.class);
             awaitTopics(admin, topicPartitions);
         }
     }
@@ -362,17 +353,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         ensureOpen();
         try (Admin admin = admin()) {
-            admin.deleteTopics(topics).topicNameValues().forEach((name, future) -> {
-                try {
-                    future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw new IllegalStateException("cannot delete topic " + name + ": " + e.getCause(), e.getCause());
-                    }
-                } catch (Exception e) {
-                    throw asRuntime("cannot delete topic " + name, e);
-                }
-            });
+            awaitEach(admin.deleteTopics(topics).topicNameValues(), "delete", UnknownTopicOrPartitionException.class);
             long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
             while (!Collections.disjoint(admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), topics)) {
                 if (System.nanoTime() > deadline) {
@@ -510,6 +491,21 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw asRuntime("Kafka broker at " + bootstrapServers() + " did not answer", e);
         }
+    }
+
+    /** Waits for each topic's result; a failure that says it already is so (created, or gone) is not one. */
+    private static void awaitEach(Map<String, KafkaFuture<Void>> results, String action, Class<? extends Exception> alreadySo) {
+        results.forEach((name, future) -> {
+            try {
+                future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!alreadySo.isInstance(e.getCause())) {
+                    throw new IllegalStateException("cannot " + action + " topic " + name + ": " + e.getCause(), e.getCause());
+                }
+            } catch (Exception e) {
+                throw asRuntime("cannot " + action + " topic " + name, e);
+            }
+        });
     }
 
     private void awaitTopics(Admin admin, Map<String, Integer> topicPartitions) {
