@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -323,21 +324,27 @@ public final class BenchCommand implements Callable<Integer> {
             double latencySecs, double maxSeconds, ObjectNode node) throws Exception {
         long start = System.nanoTime();
         int runs = 0;
-        double jit;
+        Optional<Double> jit;
         double elapsed;
         do {
             KafkaBench.PipelineResult run = kafka.pipeline(modelFile, parallelism, preload, new double[] {0.5}, latencySecs,
                     pipelineSettings());
             runs++;
-            jit = run.latency().values().iterator().next().cpu().map(CpuShares.Cores::jit).orElse(0.0);
+            // Not measured when the paced phase is shorter than CpuShares reports: then one run is all there is.
+            jit = run.latency().values().iterator().next().cpu().map(CpuShares.Cores::jit);
             elapsed = (System.nanoTime() - start) / 1e9;
-            progress(err, "%s: warm-up run %d at parallelism %d (%d frames, then paced; not timed): %.0f frames/s, JIT %.2f cores "
-                    + "while paced", model.name, runs, parallelism, preload, run.framesPerSecond(), jit);
-        } while (jit >= JIT_SETTLED_CORES && elapsed < maxSeconds);
+            progress(err, "%s: warm-up run %d at parallelism %d (%d frames, then paced; not timed): %.0f frames/s, JIT %s while paced",
+                    model.name, runs, parallelism, preload, run.framesPerSecond(),
+                    jit.map(j -> String.format(Locale.ROOT, "%.2f cores", j)).orElse("not measured"));
+        } while (jit.isPresent() && jit.get() >= JIT_SETTLED_CORES && elapsed < maxSeconds);
         node.put("runs", runs);
         node.put("seconds", elapsed);
-        node.put("jit_cores_at_end", jit);
-        node.put("jit_settled", jit < JIT_SETTLED_CORES);
+        if (jit.isPresent()) {
+            node.put("jit_cores_at_end", jit.get());
+        } else {
+            node.putNull("jit_cores_at_end");
+        }
+        node.put("jit_settled", jit.isPresent() && jit.get() < JIT_SETTLED_CORES);
     }
 
     private Map<String, String> pipelineSettings() {
@@ -391,8 +398,8 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Memory (tmpfs) where there is room. On our VMs the kernel wrote the broker's log back to disk in bursts of
      * about 530 MB every 5 s, and each burst stalled the appends of the broker, which runs in this process on the
-     * same two cores: the MLP's latency phase at 50% load had p99 61-91 ms with its log on disk, all of it in such
-     * bursts, against 32 ms with it on tmpfs. A deployment's brokers write back on machines of their own.
+     * same two cores: the MLP's latency phase at 50% load had p99 61 and 91 ms with its log on disk, its slow stretches
+     * where the bursts were, against 32 ms with it on tmpfs. A deployment's brokers write back on machines of their own.
      */
     static Path defaultBrokerParent() {
         Path shm = Path.of("/dev/shm");

@@ -234,9 +234,7 @@ final class BenchReport {
                 });
                 JsonNode warmup = m.get("pipeline_warmup");
                 if (warmup != null) {
-                    out.printf(Locale.ROOT, "%-9s warm-up before these: %d untimed runs in %.0f s; the JIT's share while paced in the last: %.2f cores%s%n",
-                            e.getKey(), warmup.get("runs").asInt(), warmup.get("seconds").asDouble(), warmup.get("jit_cores_at_end").asDouble(),
-                            warmup.get("jit_settled").asBoolean() ? "" : " (not settled within --warmup-max: the timed runs share the cores with it)");
+                    out.printf("%-9s %s%n", e.getKey(), warmUp(warmup));
                 }
                 if (r.has("p2_over_p1")) {
                     out.printf("%-9s parallelism2/parallelism1: %.2fx (ceiling: %s)%n", e.getKey(), r.get("p2_over_p1").asDouble(),
@@ -262,6 +260,16 @@ final class BenchReport {
      * Where the bench's own sender fell short of the load (on two cores, beside the job and the broker), its queue
      * of frames stamped but not yet in Kafka is in the event-time latency: said next to the figure.
      */
+    /** How long a model's pipeline warm-up took, and whether the JIT had settled by its end. */
+    static String warmUp(JsonNode warmup) {
+        JsonNode jit = warmup.path("jit_cores_at_end");
+        String share = jit.isNumber() ? String.format(Locale.ROOT, "%.2f cores", jit.asDouble()) : "not measured (paced phase under a second)";
+        String unsettled = jit.isNumber() && !warmup.path("jit_settled").asBoolean()
+                ? " (not settled within --warmup-max: the timed runs share the cores with it)" : "";
+        return String.format(Locale.ROOT, "warm-up before these: %d untimed runs in %.0f s; the JIT's share while paced in the last: %s%s",
+                warmup.path("runs").asInt(), warmup.path("seconds").asDouble(), share, unsettled);
+    }
+
     static String senderShortfall(JsonNode latency) {
         double target = latency.path("target_rate").asDouble();
         double sent = latency.path("sent_rate").asDouble();

@@ -30,4 +30,27 @@ class BenchReportTest {
         assertThat(BenchReport.senderShortfall(latency(100_000, 100_400, 10))).isEmpty();
         assertThat(BenchReport.senderShortfall(mapper.createObjectNode())).isEmpty();
     }
+
+    private ObjectNode warmUp(int runs, double seconds, Double jit, boolean settled) {
+        ObjectNode w = mapper.createObjectNode();
+        w.put("runs", runs);
+        w.put("seconds", seconds);
+        if (jit == null) {
+            w.putNull("jit_cores_at_end");
+        } else {
+            w.put("jit_cores_at_end", jit);
+        }
+        w.put("jit_settled", settled);
+        return w;
+    }
+
+    @Test
+    void theWarmUpSaysHowLongItTookAndWhetherTheJitSettled() {
+        assertThat(BenchReport.warmUp(warmUp(7, 66.4, 0.05, true)))
+                .isEqualTo("warm-up before these: 7 untimed runs in 66 s; the JIT's share while paced in the last: 0.05 cores");
+        assertThat(BenchReport.warmUp(warmUp(12, 181, 0.22, false)))
+                .endsWith("0.22 cores (not settled within --warmup-max: the timed runs share the cores with it)");
+        assertThat(BenchReport.warmUp(warmUp(1, 3, null, false)))
+                .endsWith("not measured (paced phase under a second)");
+    }
 }
