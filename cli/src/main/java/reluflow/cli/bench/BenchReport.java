@@ -256,10 +256,6 @@ final class BenchReport {
         out.flush();
     }
 
-    /**
-     * Where the bench's own sender fell short of the load (on two cores, beside the job and the broker), its queue
-     * of frames stamped but not yet in Kafka is in the event-time latency: said next to the figure.
-     */
     /** How long a model's pipeline warm-up took, and whether the JIT had settled by its end. */
     static String warmUp(JsonNode warmup) {
         JsonNode jit = warmup.path("jit_cores_at_end");
@@ -270,6 +266,10 @@ final class BenchReport {
                 warmup.path("runs").asInt(), warmup.path("seconds").asDouble(), share, unsettled);
     }
 
+    /**
+     * Where the bench's own sender fell short of the load (on two cores, beside the job and the broker), its queue
+     * of frames stamped but not yet in Kafka is in the event-time latency: said next to the figure.
+     */
     static String senderShortfall(JsonNode latency) {
         double target = latency.path("target_rate").asDouble();
         double sent = latency.path("sent_rate").asDouble();

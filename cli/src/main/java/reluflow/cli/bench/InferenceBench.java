@@ -55,7 +55,7 @@ final class InferenceBench {
      * instrumented session has them) and the engine plain, instrumented on every frame and on 10% at one
      * batch size. The five run interleaved, each in turn for a slice of {@code seconds / rounds}, and each rate is
      * its frames over its own time summed across the rounds: a burst of other work on a shared machine,
-     * or the JIT compiling, falls on all four instead of on whichever happened to run then, so their
+     * or the JIT compiling, falls on all five instead of on whichever happened to run then, so their
      * ratios hold much better than back-to-back measurements did.
      */
     static Rates measure(BenchModel model, Path modelFile, List<Frame> pool, int batch, int intraOpThreads, double warmupSeconds,

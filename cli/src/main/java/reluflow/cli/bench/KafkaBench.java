@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -89,16 +90,31 @@ final class KafkaBench {
      * (no decoding, no model): what Kafka alone allows on this machine with the same clients and broker.
      * Timed over the second half, like the pipeline, so the JIT's warm-up is left out of both.
      */
-    KafkaCeiling ceiling(int frames) {
+    KafkaCeiling ceiling(int frames) throws Exception {
         String in = topic("ceiling-in");
         String out = topic("ceiling-out");
         broker.createTopics(Map.of(in, PARTITIONS, out, PARTITIONS));
+        return onTopics(List.of(in, out), () -> ceiling(in, out, frames));
+    }
+
+    /**
+     * Runs a measurement, then deletes its topics: the bench's runs write gigabytes, and its broker may keep them in
+     * memory. A failed deletion never hides the measurement's own failure.
+     */
+    private <T> T onTopics(List<String> topics, Callable<T> measurement) throws Exception {
+        T result;
         try {
-            return ceiling(in, out, frames);
-        } finally {
-            // Each run's topics go when it ends: the bench's runs write gigabytes, and its broker may keep them in memory.
-            broker.deleteTopics(List.of(in, out));
+            result = measurement.call();
+        } catch (Exception | Error e) {
+            try {
+                broker.deleteTopics(topics);
+            } catch (RuntimeException deletion) {
+                e.addSuppressed(deletion);
+            }
+            throw e;
         }
+        broker.deleteTopics(topics);
+        return result;
     }
 
     private KafkaCeiling ceiling(String in, String out, int frames) {
@@ -160,12 +176,8 @@ final class KafkaBench {
         // time from the frame being in Kafka to its detection being readable leaves out the sender's own queue.
         broker.createTopics(Map.of(framesTopic, PARTITIONS), Map.of("message.timestamp.type", "LogAppendTime"));
         broker.createTopics(Map.of(detections, PARTITIONS, sparsity, 1, dead, 1));
-        try {
-            return pipeline(modelFile, parallelism, frames, fractions, latencySeconds, extraSettings, framesTopic, detections, sparsity,
-                    dead);
-        } finally {
-            broker.deleteTopics(List.of(framesTopic, detections, sparsity, dead));
-        }
+        return onTopics(List.of(framesTopic, detections, sparsity, dead), () -> pipeline(modelFile, parallelism, frames, fractions,
+                latencySeconds, extraSettings, framesTopic, detections, sparsity, dead));
     }
 
     private PipelineResult pipeline(Path modelFile, int parallelism, int frames, double[] fractions, double latencySeconds,
