@@ -1,5 +1,8 @@
 package reluflow.bench;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,13 +17,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import reluflow.engine.sparsity.ActivationCounter;
+import reluflow.engine.sparsity.BatchCounter;
 import reluflow.engine.sparsity.LayerActivity;
 
 /**
  * What counting one ReLU layer of a batch of 32 frames costs (zeros per frame, fired units): the
  * instrumented engine pays it per layer on top of the plain one. Shapes: the demo MLP's two hidden
  * layers (32 and 24 units), a wider dense layer, and a conv layer of 16 channels of 12x12. Half the
- * activations are zero, at random, as a ReLU gives. Run:
+ * activations are zero, at random, as a ReLU gives. As in the engine, the values are copied in bulk out of
+ * the direct buffer ONNX Runtime wrote, as raw float bits, then counted frame by frame. Run:
  * {@code java -jar benchmarks/target/reluflow-benchmarks.jar ActivationCounterBenchmark -f 1 -wi 3 -i 5}
  */
 @State(Scope.Thread)
@@ -35,7 +40,9 @@ public class ActivationCounterBenchmark {
     @Param({"dense32", "dense24", "dense512", "conv16x12x12"})
     public String layer;
 
-    private float[] values;
+    private IntBuffer output;
+    private BatchCounter counter;
+    private ActivationCounter.Layout layout;
     private long[] frameShape;
 
     @Setup
@@ -51,15 +58,25 @@ public class ActivationCounterBenchmark {
         for (long d : frameShape) {
             perFrame *= d;
         }
-        values = new float[Math.toIntExact(perFrame * FRAMES)];
+        int count = Math.toIntExact(perFrame * FRAMES);
+        ByteBuffer direct = ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder());
         Random random = new Random(3);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextBoolean() ? 0f : random.nextFloat() + 0.01f;
+        for (int i = 0; i < count; i++) {
+            direct.putFloat(i * Float.BYTES, random.nextBoolean() ? 0f : random.nextFloat() + 0.01f);
         }
+        output = direct.asIntBuffer();
+        counter = new BatchCounter("layer");
+        layout = ActivationCounter.Layout.of(frameShape, 0);
     }
 
     @Benchmark
     public LayerActivity[] countBatch() {
-        return ActivationCounter.count("layer", values, FRAMES, frameShape, 0);
+        counter.begin(layout, FRAMES);
+        counter.loadAll(output, FRAMES);
+        LayerActivity[] out = new LayerActivity[FRAMES];
+        for (int f = 0; f < FRAMES; f++) {
+            out[f] = counter.count(f);
+        }
+        return out;
     }
 }

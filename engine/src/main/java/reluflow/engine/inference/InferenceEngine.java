@@ -41,6 +41,7 @@ import reluflow.engine.model.OnnxGraph;
 import reluflow.engine.model.ReluLayer;
 import reluflow.engine.model.TensorSpec;
 import reluflow.engine.sparsity.ActivationCounter;
+import reluflow.engine.sparsity.BatchCounter;
 import reluflow.engine.sparsity.LayerActivity;
 
 /**
@@ -68,6 +69,7 @@ public final class InferenceEngine implements AutoCloseable {
     /** The decoder's outputs, in a fixed order. */
     private final String[] decoderOutputs;
     private final Set<String> instrumentedOutputs;
+    private final Set<String> layerNames;
     private final Map<String, long[]> layerFrameShapes = new ConcurrentHashMap<>();
     private final String providerUsed;
     private final ThreadLocal<Scratch> scratchByThread = ThreadLocal.withInitial(Scratch::new);
@@ -126,6 +128,7 @@ public final class InferenceEngine implements AutoCloseable {
             Set<String> all = new HashSet<>(decoder.outputs());
             layers.forEach(l -> all.add(l.name()));
             this.instrumentedOutputs = Set.copyOf(all);
+            this.layerNames = layers.stream().map(ReluLayer::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
             warmUp();
         } catch (EngineException | RuntimeException e) {
             closeQuietly(plain);
@@ -357,23 +360,31 @@ public final class InferenceEngine implements AutoCloseable {
             // Decoders read their outputs in place (a pinned output is the direct buffer ONNX Runtime wrote);
             // ReLU layers, counted in tight loops over every value, are copied once per batch into arrays.
             Map<String, FloatBuffer> buffers;
+            Map<String, IntBuffer> layerBits;
             Map<String, long[]> shapes;
             if (pinned != null) {
                 buffers = pinned.buffers;
+                layerBits = pinned.bits;
                 shapes = pinned.shapes;
             } else {
                 buffers = new HashMap<>();
+                layerBits = new HashMap<>();
                 shapes = new HashMap<>();
                 for (Map.Entry<String, OnnxValue> entry : result) {
                     OnnxTensor tensor = (OnnxTensor) entry.getValue();
                     if (tensor.getInfo().type == OnnxJavaType.FLOAT) {
-                        buffers.put(entry.getKey(), tensor.getFloatBuffer());
+                        if (measure && layerNames.contains(entry.getKey())) {
+                            layerBits.put(entry.getKey(), tensor.getByteBuffer().order(ByteOrder.nativeOrder()).asIntBuffer());
+                        }
+                        if (plainOutputs.contains(entry.getKey())) {
+                            buffers.put(entry.getKey(), tensor.getFloatBuffer());
+                        }
                         shapes.put(entry.getKey(), tensor.getInfo().getShape());
                     }
                 }
             }
             List<List<LayerActivity>> activities = measure
-                    ? countActivations(layerArrays(buffers, scratch), shapes, chunk, pass.counted())
+                    ? countActivations(layerBits, shapes, chunk, pass.counted(), scratch)
                     : null;
             List<FrameResult> results = new ArrayList<>(n);
             // Each decoder output's frame slicing is worked out once per batch, not per frame.
@@ -451,51 +462,62 @@ public final class InferenceEngine implements AutoCloseable {
         return pinned;
     }
 
-    /** Per chunk position, the frame's activity in every layer; empty for a frame not counted (counted[index] false). */
-    private List<List<LayerActivity>> countActivations(Map<String, float[]> values, Map<String, long[]> shapes, int[] chunk,
-            boolean[] counted) {
+    /**
+     * Per chunk position, the frame's activity in every layer; empty for a frame not counted (counted[index]
+     * false). Each layer's values are copied as raw float bits into this thread's counter for it: the whole
+     * output in one bulk copy when every frame is counted, else only the counted frames' slices.
+     */
+    private List<List<LayerActivity>> countActivations(Map<String, IntBuffer> layerBits, Map<String, long[]> shapes, int[] chunk,
+            boolean[] counted, Scratch scratch) {
         int n = chunk.length;
-        List<List<LayerActivity>> perFrame = new ArrayList<>(n);
-        for (int f = 0; f < n; f++) {
-            perFrame.add(counted == null || counted[chunk[f]] ? new ArrayList<>(layers.size()) : List.of());
-        }
+        List<ReluLayer> present = new ArrayList<>(layers.size());
         for (ReluLayer layer : layers) {
-            float[] data = values.get(layer.name());
-            if (data == null) {
-                continue;
+            if (layerBits.containsKey(layer.name())) {
+                present.add(layer);
             }
+        }
+        LayerActivity[][] perFrame = new LayerActivity[n][];
+        for (int f = 0; f < n; f++) {
+            if (counted == null || counted[chunk[f]]) {
+                perFrame[f] = new LayerActivity[present.size()];
+            }
+        }
+        for (int l = 0; l < present.size(); l++) {
+            ReluLayer layer = present.get(l);
+            IntBuffer source = layerBits.get(layer.name());
             long[] dims = shapes.get(layer.name());
             boolean splits = splitsBatch(dims, n);
             long[] frameShape = splits ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
             layerFrameShapes.putIfAbsent(layer.name(), frameShape);
             ActivationCounter.Layout frameLayout = ActivationCounter.Layout.of(frameShape, layer.unitAxis(frameShape.length));
-            int perFrameElements = frameLayout.perFrame();
+            BatchCounter counter = scratch.counter(layer.name());
             // An output without the batch axis is the same for every frame of the batch: counted once.
-            LayerActivity shared = splits ? null : ActivationCounter.countFrame(layer.name(), data, 0, frameLayout);
-            for (int f = 0; f < n; f++) {
-                if (counted == null || counted[chunk[f]]) {
-                    perFrame.get(f).add(splits
-                            ? ActivationCounter.countFrame(layer.name(), data, f * perFrameElements, frameLayout)
-                            : shared);
+            LayerActivity shared = null;
+            if (!splits) {
+                counter.begin(frameLayout, 1);
+                counter.loadAll(source, 1);
+                shared = counter.count(0);
+            } else {
+                counter.begin(frameLayout, n);
+                if (counted == null) {
+                    counter.loadAll(source, n);
                 }
             }
-        }
-        return perFrame;
-    }
-
-    /** Each ReLU layer output of the batch, copied in bulk into this thread's array for it. */
-    private Map<String, float[]> layerArrays(Map<String, FloatBuffer> buffers, Scratch scratch) {
-        Map<String, float[]> arrays = new HashMap<>();
-        for (ReluLayer layer : layers) {
-            FloatBuffer buffer = buffers.get(layer.name());
-            if (buffer != null) {
-                int count = buffer.limit();
-                float[] array = scratch.output(layer.name(), count);
-                buffer.get(0, array, 0, count);
-                arrays.put(layer.name(), array);
+            for (int f = 0; f < n; f++) {
+                if (perFrame[f] == null) {
+                    continue;
+                }
+                if (splits && counted != null) {
+                    counter.loadFrame(source, f);
+                }
+                perFrame[f][l] = splits ? counter.count(f) : shared;
             }
         }
-        return arrays;
+        List<List<LayerActivity>> out = new ArrayList<>(n);
+        for (LayerActivity[] frame : perFrame) {
+            out.add(frame == null ? List.of() : Arrays.asList(frame));
+        }
+        return out;
     }
 
     private boolean splitsBatch(long[] dims, int n) {
@@ -579,7 +601,7 @@ public final class InferenceEngine implements AutoCloseable {
         /** Which frames of the chunk last assembled hold a NaN or an infinity, and how many. */
         private boolean[] nonFinite = new boolean[0];
         private int nonFiniteFrames;
-        private final Map<String, float[]> outputs = new HashMap<>();
+        private final Map<String, BatchCounter> counters = new HashMap<>();
 
         ByteBuffer input(int bytes) {
             if (input == null || input.capacity() < bytes) {
@@ -606,13 +628,8 @@ public final class InferenceEngine implements AutoCloseable {
             return nonFinite;
         }
 
-        float[] output(String name, int count) {
-            float[] array = outputs.get(name);
-            if (array == null || array.length < count) {
-                array = new float[count];
-                outputs.put(name, array);
-            }
-            return array;
+        BatchCounter counter(String layer) {
+            return counters.computeIfAbsent(layer, BatchCounter::new);
         }
     }
 

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,6 +24,8 @@ final class PinnedTensors implements AutoCloseable {
     final Map<String, OnnxTensor> feed;
     final Map<String, OnnxTensor> tensors = new HashMap<>();
     final Map<String, FloatBuffer> buffers = new HashMap<>();
+    /** The same outputs' values as raw float bits: ReLU layers are copied out of them in bulk to be counted. */
+    final Map<String, IntBuffer> bits = new HashMap<>();
     final Map<String, long[]> shapes;
 
     private PinnedTensors(String inputName, ByteBuffer input, OnnxTensor inputTensor, Map<String, long[]> shapes) {
@@ -48,9 +51,11 @@ final class PinnedTensors implements AutoCloseable {
         PinnedTensors pinned = new PinnedTensors(inputName, input, inputTensor, shapes);
         try {
             for (Map.Entry<String, long[]> output : shapes.entrySet()) {
-                FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(elements(output.getValue()) * Float.BYTES))
-                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(elements(output.getValue()) * Float.BYTES))
+                        .order(ByteOrder.nativeOrder());
+                FloatBuffer buffer = bytes.asFloatBuffer();
                 pinned.buffers.put(output.getKey(), buffer);
+                pinned.bits.put(output.getKey(), bytes.asIntBuffer());
                 pinned.tensors.put(output.getKey(), OnnxTensor.createTensor(environment, buffer, output.getValue()));
             }
             return pinned;

@@ -12,7 +12,8 @@ class ActivationCounterTest {
     void matchesTheDefinitionOnRandomLayersOfEveryLayout() {
         Random random = new Random(5);
         // {outer, units, inner}: dense (inner 1) below, at and across the 64-unit word boundary; conv-like (inner > 1).
-        int[][] layouts = {{1, 1, 1}, {1, 63, 1}, {1, 64, 1}, {1, 65, 1}, {1, 130, 1}, {3, 70, 1}, {1, 8, 49}, {2, 66, 5}};
+        int[][] layouts = {{1, 1, 1}, {1, 63, 1}, {1, 64, 1}, {1, 65, 1}, {1, 130, 1}, {3, 70, 1}, {1, 8, 49}, {2, 66, 5},
+                {1, 7, 1}, {1, 24, 1}, {2, 33, 1}, {1, 1100, 1}, {1, 3, 144}};
         for (int[] layout : layouts) {
             int outer = layout[0];
             int units = layout[1];

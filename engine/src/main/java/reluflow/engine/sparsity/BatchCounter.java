@@ -1,0 +1,49 @@
+package reluflow.engine.sparsity;
+
+import java.nio.IntBuffer;
+
+/**
+ * Counts one ReLU layer's activations, frame by frame, out of a batch output that ONNX Runtime wrote,
+ * and keeps the arrays it needs from one batch to the next. Values are read as raw float bits (an
+ * {@link IntBuffer} view of the native-order output), copied in bulk, marked in one pass over all the
+ * frames loaded, then counted frame by frame. Not thread-safe: one per thread and layer.
+ */
+public final class BatchCounter {
+    private final String layer;
+    private ActivationCounter.Layout layout;
+    private int[] marked = new int[0];
+    private int[] unitBits = new int[0];
+
+    public BatchCounter(String layer) {
+        this.layer = layer;
+    }
+
+    /** Readies the arrays for a batch of {@code frames} frames of this layout. */
+    public void begin(ActivationCounter.Layout layout, int frames) {
+        int values = Math.multiplyExact(frames, layout.perFrame());
+        if (!layout.equals(this.layout) || unitBits.length < values) {
+            this.layout = layout;
+            unitBits = ActivationCounter.unitBits(layout, Math.max(frames, unitBits.length / Math.max(1, layout.perFrame())));
+            marked = new int[unitBits.length];
+        }
+    }
+
+    /** Loads the first {@code frames} frames of the output, every one to be counted. */
+    public void loadAll(IntBuffer output, int frames) {
+        int values = frames * layout.perFrame();
+        output.get(0, marked, 0, values);
+        ActivationCounter.mark(marked, unitBits, 0, values);
+    }
+
+    /** Loads only frame {@code frame} of the output: for batches where few frames are counted. */
+    public void loadFrame(IntBuffer output, int frame) {
+        int from = frame * layout.perFrame();
+        output.get(from, marked, from, layout.perFrame());
+        ActivationCounter.mark(marked, unitBits, from, from + layout.perFrame());
+    }
+
+    /** The activity of a frame loaded since {@link #begin}. */
+    public LayerActivity count(int frame) {
+        return ActivationCounter.countMarked(layer, marked, frame * layout.perFrame(), layout);
+    }
+}

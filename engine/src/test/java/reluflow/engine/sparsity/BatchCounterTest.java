@@ -1,0 +1,79 @@
+package reluflow.engine.sparsity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** One counter reused across batches of changing sizes and layouts, loading all frames or only some, against the definition. */
+class BatchCounterTest {
+
+    @Test
+    void countsEveryFrameOfReusedBatchesLikeTheDefinition() {
+        Random random = new Random(11);
+        BatchCounter counter = new BatchCounter("layer");
+        // {frames, outer, units, inner}: growing, shrinking, and switching between dense and conv-like layouts.
+        int[][] batches = {{32, 1, 24, 1}, {8, 1, 24, 1}, {64, 1, 24, 1}, {5, 1, 70, 1}, {3, 2, 33, 1}, {4, 1, 6, 9}, {32, 1, 24, 1}};
+        for (int[] batch : batches) {
+            int frames = batch[0];
+            long[] frameShape = {batch[1], batch[2], batch[3]};
+            ActivationCounter.Layout layout = ActivationCounter.Layout.of(frameShape, 1);
+            float[] values = randomActivations(random, frames * layout.perFrame());
+            boolean loadOnlySome = random.nextBoolean();
+            counter.begin(layout, frames);
+            if (!loadOnlySome) {
+                counter.loadAll(output(values), frames);
+            }
+            for (int f = 0; f < frames; f++) {
+                if (loadOnlySome && f % 3 != 0) {
+                    continue;
+                }
+                if (loadOnlySome) {
+                    counter.loadFrame(output(values), f);
+                }
+                LayerActivity expected = definition(values, f * layout.perFrame(), batch[1], batch[2], batch[3]);
+                LayerActivity actual = counter.count(f);
+                assertThat(actual.zeros()).as("batch %s frame %d", java.util.Arrays.toString(batch), f).isEqualTo(expected.zeros());
+                assertThat(actual.firedUnits()).as("batch %s frame %d", java.util.Arrays.toString(batch), f).isEqualTo(expected.firedUnits());
+                assertThat(actual.activations()).isEqualTo(layout.perFrame());
+                assertThat(actual.units()).isEqualTo(batch[2]);
+            }
+        }
+    }
+
+    private static float[] randomActivations(Random random, int count) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            double r = random.nextDouble();
+            values[i] = r < 0.5 ? (random.nextBoolean() ? 0f : -0f) : (r < 0.97 ? random.nextFloat() + 0.001f : Float.NaN);
+        }
+        return values;
+    }
+
+    /** As ONNX Runtime leaves an output: native-order floats in a direct buffer, read through an int view. */
+    private static IntBuffer output(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
+        bytes.asFloatBuffer().put(values);
+        return bytes.asIntBuffer();
+    }
+
+    private static LayerActivity definition(float[] values, int offset, int outer, int units, int inner) {
+        long zeros = 0;
+        long[] fired = new long[(units + 63) / 64];
+        for (int o = 0; o < outer; o++) {
+            for (int u = 0; u < units; u++) {
+                for (int k = 0; k < inner; k++) {
+                    if (values[offset + (o * units + u) * inner + k] == 0f) {
+                        zeros++;
+                    } else {
+                        fired[u / 64] |= 1L << (u % 64);
+                    }
+                }
+            }
+        }
+        return new LayerActivity("layer", units, (long) outer * units * inner, zeros, fired);
+    }
+}
