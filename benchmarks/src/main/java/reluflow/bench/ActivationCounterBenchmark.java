@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import reluflow.engine.sparsity.ActivationCounter;
 import reluflow.engine.sparsity.BatchCounter;
-import reluflow.engine.sparsity.LayerActivity;
+import reluflow.engine.sparsity.LayerCounts;
 
 /**
  * What counting one ReLU layer of a batch of 32 frames costs (zeros per frame, fired units): the
@@ -70,13 +70,13 @@ public class ActivationCounterBenchmark {
     }
 
     @Benchmark
-    public LayerActivity[] countBatch() {
+    public LayerCounts countBatch() {
         counter.begin(layout, FRAMES);
         counter.loadAll(output, FRAMES);
-        LayerActivity[] out = new LayerActivity[FRAMES];
+        LayerCounts counts = counter.newCounts(FRAMES, false);
         for (int f = 0; f < FRAMES; f++) {
-            out[f] = counter.count(f);
+            counter.count(f, counts);
         }
-        return out;
+        return counts;
     }
 }

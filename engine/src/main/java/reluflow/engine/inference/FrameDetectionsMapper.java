@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.ModelIdentity;
-import reluflow.engine.sparsity.LayerActivity;
+import reluflow.engine.sparsity.LayerCounts;
 
 /** Turns a frame's result into the FrameDetections record of the data contract. */
 public final class FrameDetectionsMapper {
@@ -14,8 +14,10 @@ public final class FrameDetectionsMapper {
 
     public static FrameDetections toRecord(FrameResult result, ModelIdentity model, Instant processedAt) {
         Map<String, Float> sparsity = new LinkedHashMap<>();
-        for (LayerActivity layer : result.layers()) {
-            sparsity.put(layer.layer(), layer.zeroFraction());
+        if (result.measured()) {
+            for (LayerCounts layer : result.activity().layers()) {
+                sparsity.put(layer.layer(), layer.zeroFraction(result.position()));
+            }
         }
         // The all-fields constructor, once per frame: Avro's builder would validate and deep-copy every field.
         return new FrameDetections(result.frame().getSensorId(), result.frame().getFrameId(), result.frame().getEventTime(), model,

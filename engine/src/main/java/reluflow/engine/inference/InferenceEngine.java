@@ -41,8 +41,9 @@ import reluflow.engine.model.OnnxGraph;
 import reluflow.engine.model.ReluLayer;
 import reluflow.engine.model.TensorSpec;
 import reluflow.engine.sparsity.ActivationCounter;
+import reluflow.engine.sparsity.BatchActivity;
 import reluflow.engine.sparsity.BatchCounter;
-import reluflow.engine.sparsity.LayerActivity;
+import reluflow.engine.sparsity.LayerCounts;
 
 /**
  * Runs any ONNX model whose hidden layers use ReLU over batches of frames, and measures how many
@@ -383,9 +384,7 @@ public final class InferenceEngine implements AutoCloseable {
                     }
                 }
             }
-            List<List<LayerActivity>> activities = measure
-                    ? countActivations(layerBits, shapes, chunk, pass.counted(), scratch)
-                    : null;
+            BatchActivity activity = measure ? countActivations(layerBits, shapes, chunk, pass.counted(), scratch) : BatchActivity.NONE;
             List<FrameResult> results = new ArrayList<>(n);
             // Each decoder output's frame slicing is worked out once per batch, not per frame.
             String[] names = decoderOutputs;
@@ -411,8 +410,7 @@ public final class InferenceEngine implements AutoCloseable {
                 for (int o = 0; o < names.length; o++) {
                     frameOutputs.put(names[o], new TensorView(data[o], f * stride[o], size[o], frameShapes[o]));
                 }
-                results.add(new FrameResult(frames.get(chunk[f]), decoder.decode(frameOutputs),
-                        activities == null ? List.of() : activities.get(f), n, micros));
+                results.add(new FrameResult(frames.get(chunk[f]), decoder.decode(frameOutputs), activity, f, n, micros));
             }
             return results;
         }
@@ -463,61 +461,54 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     /**
-     * Per chunk position, the frame's activity in every layer; empty for a frame not counted (counted[index]
-     * false). Each layer's values are copied as raw float bits into this thread's counter for it: the whole
-     * output in one bulk copy when every frame is counted, else only the counted frames' slices.
+     * The chunk's activity in every layer, counted for the frames counted (counted[index] true, or every
+     * frame when counted is null). Each layer's values are copied as raw float bits into this thread's
+     * counter for it: the whole output in one bulk copy when every frame is counted, else only the counted
+     * frames' slices.
      */
-    private List<List<LayerActivity>> countActivations(Map<String, IntBuffer> layerBits, Map<String, long[]> shapes, int[] chunk,
-            boolean[] counted, Scratch scratch) {
+    private BatchActivity countActivations(Map<String, IntBuffer> layerBits, Map<String, long[]> shapes, int[] chunk, boolean[] counted,
+            Scratch scratch) {
         int n = chunk.length;
-        List<ReluLayer> present = new ArrayList<>(layers.size());
+        boolean[] countedByPosition = null;
+        if (counted != null) {
+            countedByPosition = new boolean[n];
+            for (int f = 0; f < n; f++) {
+                countedByPosition[f] = counted[chunk[f]];
+            }
+        }
+        List<LayerCounts> out = new ArrayList<>(layers.size());
         for (ReluLayer layer : layers) {
-            if (layerBits.containsKey(layer.name())) {
-                present.add(layer);
-            }
-        }
-        LayerActivity[][] perFrame = new LayerActivity[n][];
-        for (int f = 0; f < n; f++) {
-            if (counted == null || counted[chunk[f]]) {
-                perFrame[f] = new LayerActivity[present.size()];
-            }
-        }
-        for (int l = 0; l < present.size(); l++) {
-            ReluLayer layer = present.get(l);
             IntBuffer source = layerBits.get(layer.name());
+            if (source == null) {
+                continue;
+            }
             long[] dims = shapes.get(layer.name());
             boolean splits = splitsBatch(dims, n);
             long[] frameShape = splits ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
             layerFrameShapes.putIfAbsent(layer.name(), frameShape);
-            ActivationCounter.Layout frameLayout = ActivationCounter.Layout.of(frameShape, layer.unitAxis(frameShape.length));
             BatchCounter counter = scratch.counter(layer.name());
+            counter.begin(ActivationCounter.Layout.of(frameShape, layer.unitAxis(frameShape.length)), splits ? n : 1);
             // An output without the batch axis is the same for every frame of the batch: counted once.
-            LayerActivity shared = null;
+            LayerCounts counts = counter.newCounts(n, !splits);
             if (!splits) {
-                counter.begin(frameLayout, 1);
                 counter.loadAll(source, 1);
-                shared = counter.count(0);
+                counter.count(0, counts);
+            } else if (countedByPosition == null) {
+                counter.loadAll(source, n);
+                for (int f = 0; f < n; f++) {
+                    counter.count(f, counts);
+                }
             } else {
-                counter.begin(frameLayout, n);
-                if (counted == null) {
-                    counter.loadAll(source, n);
+                for (int f = 0; f < n; f++) {
+                    if (countedByPosition[f]) {
+                        counter.loadFrame(source, f);
+                        counter.count(f, counts);
+                    }
                 }
             }
-            for (int f = 0; f < n; f++) {
-                if (perFrame[f] == null) {
-                    continue;
-                }
-                if (splits && counted != null) {
-                    counter.loadFrame(source, f);
-                }
-                perFrame[f][l] = splits ? counter.count(f) : shared;
-            }
+            out.add(counts);
         }
-        List<List<LayerActivity>> out = new ArrayList<>(n);
-        for (LayerActivity[] frame : perFrame) {
-            out.add(frame == null ? List.of() : Arrays.asList(frame));
-        }
-        return out;
+        return new BatchActivity(out.toArray(LayerCounts[]::new), countedByPosition);
     }
 
     private boolean splitsBatch(long[] dims, int n) {

@@ -41,9 +41,11 @@ public final class ActivationCounter {
         Layout layout = Layout.of(frameShape, unitAxis);
         int[] marked = floatBits(values, 0, frames * layout.perFrame());
         mark(marked, unitBits(layout, frames), 0, marked.length);
+        LayerCounts counts = new LayerCounts(layer, layout.units(), layout.perFrame(), frames, false);
         LayerActivity[] out = new LayerActivity[frames];
         for (int f = 0; f < frames; f++) {
-            out[f] = countMarked(layer, marked, f * layout.perFrame(), layout);
+            countMarked(marked, f * layout.perFrame(), layout, counts, f);
+            out[f] = counts.activity(f);
         }
         return out;
     }
@@ -79,18 +81,17 @@ public final class ActivationCounter {
         }
     }
 
-    /** One frame whose values {@link #mark} marked. */
-    static LayerActivity countMarked(String layer, int[] marked, int offset, Layout layout) {
-        int units = layout.units();
-        long[] fired = new long[(units + 63) >>> 6];
+    /** One frame whose values {@link #mark} marked: its zeros and fired units go to the counts at {@code position}. */
+    static void countMarked(int[] marked, int offset, Layout layout, LayerCounts counts, int position) {
+        int slot = counts.slot(position);
         long nonZeros = layout.inner() == 1
-                ? countDense(marked, offset, layout.outer(), units, fired)
-                : countChannels(marked, offset, layout.outer(), units, layout.inner(), fired);
-        return new LayerActivity(layer, units, layout.perFrame(), layout.perFrame() - nonZeros, fired);
+                ? countDense(marked, offset, layout.outer(), layout.units(), counts.fired, slot * counts.words())
+                : countChannels(marked, offset, layout.outer(), layout.units(), layout.inner(), counts.fired, slot * counts.words());
+        counts.zeros[slot] = layout.perFrame() - nonZeros;
     }
 
     /** Each 32-unit group's marks OR into its fired bits, whose popcount is the group's non-zeros. */
-    private static long countDense(int[] marked, int offset, int outer, int units, long[] fired) {
+    private static long countDense(int[] marked, int offset, int outer, int units, long[] fired, int firedFrom) {
         long nonZeros = 0;
         int row = offset;
         for (int o = 0; o < outer; o++, row += units) {
@@ -99,14 +100,14 @@ public final class ActivationCounter {
                 for (int i = row + unit, end = row + Math.min(units, unit + 32); i < end; i++) {
                     group |= marked[i];
                 }
-                fired[unit >>> 6] |= (group & 0xFFFF_FFFFL) << (unit & 32);
+                fired[firedFrom + (unit >>> 6)] |= (group & 0xFFFF_FFFFL) << (unit & 32);
                 nonZeros += Integer.bitCount(group);
             }
         }
         return nonZeros;
     }
 
-    private static long countChannels(int[] marked, int offset, int outer, int units, int inner, long[] fired) {
+    private static long countChannels(int[] marked, int offset, int outer, int units, int inner, long[] fired, int firedFrom) {
         long nonZeros = 0;
         int i = offset;
         for (int o = 0; o < outer; o++) {
@@ -116,7 +117,7 @@ public final class ActivationCounter {
                     count += marked[i] >>> 31;
                 }
                 nonZeros += count;
-                fired[unit >>> 6] |= (long) ((count | -count) >>> 31) << unit;
+                fired[firedFrom + (unit >>> 6)] |= (long) ((count | -count) >>> 31) << unit;
             }
         }
         return nonZeros;

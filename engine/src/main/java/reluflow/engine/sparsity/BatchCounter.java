@@ -42,8 +42,13 @@ public final class BatchCounter {
         ActivationCounter.mark(marked, unitBits, from, from + layout.perFrame());
     }
 
-    /** The activity of a frame loaded since {@link #begin}. */
-    public LayerActivity count(int frame) {
-        return ActivationCounter.countMarked(layer, marked, frame * layout.perFrame(), layout);
+    /** Counts for a batch of {@code frames} frames of the layout begun, to count into. */
+    public LayerCounts newCounts(int frames, boolean shared) {
+        return new LayerCounts(layer, layout.units(), layout.perFrame(), frames, shared);
+    }
+
+    /** Counts frame {@code frame}, loaded since {@link #begin}, into its position of the counts. */
+    public void count(int frame, LayerCounts counts) {
+        ActivationCounter.countMarked(marked, frame * layout.perFrame(), layout, counts, frame);
     }
 }

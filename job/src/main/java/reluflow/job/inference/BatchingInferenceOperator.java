@@ -18,7 +18,7 @@ import reluflow.engine.EngineException;
 import reluflow.engine.inference.FrameDetectionsMapper;
 import reluflow.engine.inference.FrameOutcome;
 import reluflow.engine.inference.FrameResult;
-import reluflow.engine.sparsity.LayerActivity;
+import reluflow.engine.sparsity.LayerCounts;
 import reluflow.job.config.JobConfig;
 import reluflow.job.source.DeadLetters;
 import reluflow.job.source.SourceRecord;
@@ -173,9 +173,11 @@ public class BatchingInferenceOperator extends AbstractStreamOperator<FrameDetec
                 }
                 output.collect(record(FrameDetectionsMapper.toRecord(result, identity, now), hasTimestamp, timestamp));
                 metrics.detectionsOut.inc();
-                for (LayerActivity layer : result.layers()) {
-                    metrics.layerActivity(layer);
-                    samples.add(result.frame().getSensorId(), layer, hasTimestamp, timestamp);
+                if (result.measured()) {
+                    for (LayerCounts layer : result.activity().layers()) {
+                        metrics.layerActivity(layer, result.position());
+                        samples.add(result.frame().getSensorId(), layer, result.position(), hasTimestamp, timestamp);
+                    }
                 }
             }
             samples.flush((sample, hasTimestamp, timestamp) -> output.collect(LAYER_SAMPLES, record(sample, hasTimestamp, timestamp)));

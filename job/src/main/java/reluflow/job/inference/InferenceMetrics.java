@@ -10,6 +10,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import reluflow.avro.ErrorKind;
 import reluflow.engine.model.ReluLayer;
+import reluflow.engine.sparsity.LayerCounts;
 
 /**
  * The inference operator's metrics, per subtask, under the group "reluflow": frames in,
@@ -63,11 +64,11 @@ final class InferenceMetrics {
         deadLetters.get(kind).inc();
     }
 
-    void layerActivity(reluflow.engine.sparsity.LayerActivity activity) {
-        float[] holder = latestZeroFraction.get(activity.layer());
+    void layerActivity(LayerCounts layer, int position) {
+        float[] holder = latestZeroFraction.get(layer.layer());
         if (holder != null) {
-            holder[0] = activity.zeroFraction();
-            deadUnits.get(activity.layer()).add(activity);
+            holder[0] = layer.zeroFraction(position);
+            deadUnits.get(layer.layer()).add(layer, position);
         }
     }
 
@@ -81,20 +82,20 @@ final class InferenceMetrics {
         private int frames;
         private volatile int published = -1;
 
-        void add(reluflow.engine.sparsity.LayerActivity activity) {
-            long[] bits = activity.firedUnits();
-            if (fired.length < bits.length) {
-                fired = java.util.Arrays.copyOf(fired, bits.length);
+        void add(LayerCounts layer, int position) {
+            int words = layer.words();
+            if (fired.length < words) {
+                fired = java.util.Arrays.copyOf(fired, words);
             }
-            for (int i = 0; i < bits.length; i++) {
-                fired[i] |= bits[i];
+            for (int i = 0; i < words; i++) {
+                fired[i] |= layer.firedWord(position, i);
             }
             if (++frames == DEAD_UNIT_FRAMES) {
                 int alive = 0;
                 for (long word : fired) {
                     alive += Long.bitCount(word);
                 }
-                published = activity.units() - alive;
+                published = layer.units() - alive;
                 java.util.Arrays.fill(fired, 0L);
                 frames = 0;
             }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import reluflow.engine.sparsity.LayerActivity;
+import reluflow.engine.sparsity.LayerCounts;
 
 /**
  * Pre-aggregates a batch's layer activities before they cross the shuffle to the keyed sparsity
@@ -37,13 +37,14 @@ final class LayerSampleCombiner {
         this.perSensor = perSensor;
     }
 
-    void add(String sensorId, LayerActivity activity, boolean hasTimestamp, long timestamp) {
+    /** Adds the activity of the frame at {@code position} of a batch's counts. */
+    void add(String sensorId, LayerCounts activity, int position, boolean hasTimestamp, long timestamp) {
         long windowStart = hasTimestamp ? TimeWindow.getWindowStartWithOffset(timestamp, 0, windowMillis) : Long.MIN_VALUE;
         String sensor = perSensor ? sensorId : null;
         for (int i = 0; i < RECENT; i++) {
             Group g = recentGroups[i];
             if (g != null && g.matches(activity, sensor, hasTimestamp, windowStart)) {
-                recentPending[i].add(activity, timestamp);
+                recentPending[i].add(activity, position, timestamp);
                 return;
             }
         }
@@ -56,7 +57,7 @@ final class LayerSampleCombiner {
         recentGroups[nextRecent] = group;
         recentPending[nextRecent] = p;
         nextRecent = (nextRecent + 1) % RECENT;
-        p.add(activity, timestamp);
+        p.add(activity, position, timestamp);
     }
 
     /** Emits every pending sample, in the order their groups first appeared, and forgets them. */
@@ -79,7 +80,7 @@ final class LayerSampleCombiner {
     }
 
     private record Group(String layer, String sensorId, boolean hasTimestamp, long windowStart, int units, long activations) {
-        boolean matches(LayerActivity activity, String sensor, boolean stamped, long start) {
+        boolean matches(LayerCounts activity, String sensor, boolean stamped, long start) {
             return windowStart == start && hasTimestamp == stamped && units == activity.units()
                     && activations == activity.activations() && layer.equals(activity.layer()) && java.util.Objects.equals(sensorId, sensor);
         }
@@ -91,17 +92,17 @@ final class LayerSampleCombiner {
         private long[] fired = new long[0];
         private long latestTimestamp = Long.MIN_VALUE;
 
-        void add(LayerActivity activity, long timestamp) {
+        void add(LayerCounts activity, int position, long timestamp) {
             if (frames == zeros.length) {
                 zeros = Arrays.copyOf(zeros, frames * 2);
             }
-            zeros[frames++] = activity.zeros();
-            long[] bits = activity.firedUnits();
-            if (bits.length > fired.length) {
-                fired = Arrays.copyOf(fired, bits.length);
+            zeros[frames++] = activity.zeros(position);
+            int words = activity.words();
+            if (words > fired.length) {
+                fired = Arrays.copyOf(fired, words);
             }
-            for (int i = 0; i < bits.length; i++) {
-                fired[i] |= bits[i];
+            for (int i = 0; i < words; i++) {
+                fired[i] |= activity.firedWord(position, i);
             }
             latestTimestamp = Math.max(latestTimestamp, timestamp);
         }

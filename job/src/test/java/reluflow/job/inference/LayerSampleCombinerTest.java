@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import reluflow.engine.sparsity.LayerActivity;
+import reluflow.engine.sparsity.LayerCounts;
 import reluflow.engine.sparsity.SparsityAccumulator;
 import reluflow.job.sparsity.LayerSparsityAggregate;
 
@@ -16,8 +17,8 @@ class LayerSampleCombinerTest {
         }
     }
 
-    private static LayerActivity activity(String layer, long zeros, long firedBits) {
-        return new LayerActivity(layer, 4, 10, zeros, new long[] {firedBits});
+    private static LayerCounts activity(String layer, long zeros, long firedBits) {
+        return LayerCounts.of(new LayerActivity(layer, 4, 10, zeros, new long[] {firedBits}));
     }
 
     private static List<Emitted> flush(LayerSampleCombiner combiner) {
@@ -29,11 +30,11 @@ class LayerSampleCombinerTest {
     @Test
     void framesOfOneWindowAndLayerTravelAsOneSampleStampedInsideThatWindow() {
         var combiner = new LayerSampleCombiner(1_000, false);
-        combiner.add("a", activity("fc1", 3, 0b0011), true, 1_100);
-        combiner.add("a", activity("fc2", 1, 0b1000), true, 1_100);
-        combiner.add("b", activity("fc1", 5, 0b0100), true, 1_900);
+        combiner.add("a", activity("fc1", 3, 0b0011), 0, true, 1_100);
+        combiner.add("a", activity("fc2", 1, 0b1000), 0, true, 1_100);
+        combiner.add("b", activity("fc1", 5, 0b0100), 0, true, 1_900);
         // Crosses into the next window: a sample of its own, or the window before would count it.
-        combiner.add("a", activity("fc1", 7, 0b0001), true, 2_000);
+        combiner.add("a", activity("fc1", 7, 0b0001), 0, true, 2_000);
 
         List<Emitted> out = flush(combiner);
         assertThat(out).extracting(Emitted::describe)
@@ -47,9 +48,9 @@ class LayerSampleCombinerTest {
     @Test
     void perSensorReportsKeepSensorsApart() {
         var combiner = new LayerSampleCombiner(1_000, true);
-        combiner.add("a", activity("fc1", 3, 1), true, 10);
-        combiner.add("b", activity("fc1", 4, 2), true, 20);
-        combiner.add("a", activity("fc1", 5, 4), true, 30);
+        combiner.add("a", activity("fc1", 3, 1), 0, true, 10);
+        combiner.add("b", activity("fc1", 4, 2), 0, true, 20);
+        combiner.add("a", activity("fc1", 5, 4), 0, true, 30);
         assertThat(flush(combiner)).extracting(Emitted::describe).containsExactly("fc1/a@30 frames=2", "fc1/b@20 frames=1");
     }
 
@@ -59,8 +60,8 @@ class LayerSampleCombinerTest {
         SparsityAccumulator oneByOne = new SparsityAccumulator();
         long[] zeros = {0, 10, 4, 4, 9};
         for (int i = 0; i < zeros.length; i++) {
-            LayerActivity a = activity("fc1", zeros[i], 1L << i % 4);
-            combiner.add("s" + i, a, true, i);
+            LayerActivity a = new LayerActivity("fc1", 4, 10, zeros[i], new long[] {1L << i % 4});
+            combiner.add("s" + i, LayerCounts.of(a), 0, true, i);
             oneByOne.add(a);
         }
         LayerSample sample = flush(combiner).get(0).sample();
@@ -71,8 +72,8 @@ class LayerSampleCombinerTest {
     @Test
     void framesWithoutTimestampsAreNotMixedWithStampedOnes() {
         var combiner = new LayerSampleCombiner(1_000, false);
-        combiner.add("a", activity("fc1", 1, 1), false, Long.MIN_VALUE);
-        combiner.add("a", activity("fc1", 2, 1), true, 5);
+        combiner.add("a", activity("fc1", 1, 1), 0, false, Long.MIN_VALUE);
+        combiner.add("a", activity("fc1", 2, 1), 0, true, 5);
         assertThat(flush(combiner)).extracting(Emitted::hasTimestamp).containsExactly(false, true);
     }
 }

@@ -1,0 +1,85 @@
+package reluflow.engine.sparsity;
+
+import java.util.Arrays;
+
+/**
+ * One ReLU layer's activity in the frames of one batch, in flat arrays indexed by the frame's position in
+ * the batch: no object per frame and layer (on a small MLP those objects cost as much as counting). A
+ * position of a frame that was not counted holds nothing meaningful; {@link BatchActivity} says which were.
+ */
+public final class LayerCounts {
+    private final String layer;
+    private final int units;
+    private final long activations;
+    private final int words;
+    /** The layer's output had no batch axis: one count, the same for every frame. */
+    private final boolean shared;
+    final long[] zeros;
+    /** Fired-unit bits, {@link #words} longs per position. */
+    final long[] fired;
+
+    /**
+     * @param activations activation values per frame
+     * @param positions frames in the batch
+     * @param shared whether the output lacks the batch axis (then one count serves every position)
+     */
+    public LayerCounts(String layer, int units, long activations, int positions, boolean shared) {
+        this.layer = layer;
+        this.units = units;
+        this.activations = activations;
+        this.words = (units + 63) >>> 6;
+        this.shared = shared;
+        int slots = shared ? 1 : positions;
+        this.zeros = new long[slots];
+        this.fired = new long[Math.multiplyExact(slots, words)];
+    }
+
+    /** One frame's activity as counts of a batch of one. */
+    public static LayerCounts of(LayerActivity activity) {
+        LayerCounts counts = new LayerCounts(activity.layer(), activity.units(), activity.activations(), 1, false);
+        counts.zeros[0] = activity.zeros();
+        System.arraycopy(activity.firedUnits(), 0, counts.fired, 0, counts.words);
+        return counts;
+    }
+
+    public String layer() {
+        return layer;
+    }
+
+    public int units() {
+        return units;
+    }
+
+    /** Activation values per frame. */
+    public long activations() {
+        return activations;
+    }
+
+    /** Longs of fired-unit bits per frame: 64 units per word. */
+    public int words() {
+        return words;
+    }
+
+    public long zeros(int position) {
+        return zeros[slot(position)];
+    }
+
+    public float zeroFraction(int position) {
+        return LayerActivity.zeroFraction(zeros(position), activations);
+    }
+
+    /** Word {@code word} of the frame's fired-unit bits. */
+    public long firedWord(int position, int word) {
+        return fired[slot(position) * words + word];
+    }
+
+    /** The frame's activity as a record of its own: for reports and tests, not the per-frame path. */
+    public LayerActivity activity(int position) {
+        int from = slot(position) * words;
+        return new LayerActivity(layer, units, activations, zeros(position), Arrays.copyOfRange(fired, from, from + words));
+    }
+
+    int slot(int position) {
+        return shared ? 0 : position;
+    }
+}
