@@ -1,7 +1,6 @@
 package reluflow.engine.inference;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.ModelIdentity;
@@ -13,11 +12,14 @@ public final class FrameDetectionsMapper {
     }
 
     public static FrameDetections toRecord(FrameResult result, ModelIdentity model, Instant processedAt) {
-        Map<String, Float> sparsity = new LinkedHashMap<>();
+        Map<String, Float> sparsity = Map.of();
         if (result.measured()) {
-            for (LayerCounts layer : result.activity().layers()) {
-                sparsity.put(layer.layer(), layer.zeroFraction(result.position()));
+            LayerCounts[] layers = result.activity().layers();
+            float[] fractions = new float[layers.length];
+            for (int l = 0; l < layers.length; l++) {
+                fractions[l] = layers[l].zeroFraction(result.position());
             }
+            sparsity = new LayerSparsityMap(result.activity().layerNames(), fractions);
         }
         // The all-fields constructor, once per frame: Avro's builder would validate and deep-copy every field.
         return new FrameDetections(result.frame().getSensorId(), result.frame().getFrameId(), result.frame().getEventTime(), model,

@@ -12,6 +12,7 @@ public final class BatchActivity {
     public static final BatchActivity NONE = new BatchActivity(new LayerCounts[0], new boolean[0]);
 
     private final LayerCounts[] layers;
+    private final String[] layerNames;
     /** By position; null: every position. */
     private final boolean[] counted;
 
@@ -19,6 +20,15 @@ public final class BatchActivity {
     public BatchActivity(LayerCounts[] layers, boolean[] counted) {
         this.layers = layers;
         this.counted = counted;
+        this.layerNames = new String[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            layerNames[l] = layers[l].layer();
+        }
+    }
+
+    /** The layers' names, in the order of {@link #layers}: shared, not to be modified. */
+    public String[] layerNames() {
+        return layerNames;
     }
 
     /** Whether the frame at this position was counted (and the model has layers to count). */

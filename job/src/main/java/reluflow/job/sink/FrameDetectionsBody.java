@@ -2,15 +2,18 @@ package reluflow.job.sink;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
+import reluflow.avro.BoundingBox;
 import reluflow.avro.Detection;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.ModelIdentity;
+import reluflow.engine.inference.LayerSparsityMap;
 
 /**
  * The Avro binary body of a FrameDetections record, field by field in schema order, its nested records
@@ -28,6 +31,17 @@ final class FrameDetectionsBody {
      * the engine's one identity, and encoding its strings (a 64-character digest among them) anew was over a
      * quarter of writing each record. A string cannot change in place, so a setter changing one is seen.
      */
+    /** Fields of Detection, written here one by one. */
+    static final List<String> DETECTION_FIELDS = List.of("class_index", "label", "score", "box");
+
+    /**
+     * UTF-8 encodings of layer names (by their index in the sparsity map) and labels (by class index), kept
+     * while they are the same String objects: both are the engine's own, the same objects frame after
+     * frame, and encoding them anew for every record allocated and copied a few short strings per frame.
+     */
+    private final StringSlots layerNames = new StringSlots(64);
+    private final StringSlots labels = new StringSlots(4096);
+
     private String modelName;
     private String modelVersion;
     private String modelSha256;
@@ -36,7 +50,9 @@ final class FrameDetectionsBody {
     /** Whether a schema is the FrameDetections schema this writer was made for. */
     static boolean writes(Schema schema) {
         return schema.equals(FrameDetections.getClassSchema())
-                && schema.getFields().stream().map(Schema.Field::name).toList().equals(FIELDS);
+                && schema.getFields().stream().map(Schema.Field::name).toList().equals(FIELDS)
+                && Detection.getClassSchema().getFields().stream().map(Schema.Field::name).toList().equals(DETECTION_FIELDS)
+                && Detection.getClassSchema().getField("box").schema().getTypes().get(0).getType() == Schema.Type.NULL;
     }
 
     void write(FrameDetections record, Encoder out) throws IOException {
@@ -50,16 +66,34 @@ final class FrameDetectionsBody {
         out.setItemCount(detections.size());
         for (Detection detection : detections) {
             out.startItem();
-            detection.customEncode(out);
+            out.writeInt(detection.getClassIndex());
+            labels.write(detection.getClassIndex(), detection.getLabel(), out);
+            out.writeFloat(detection.getScore());
+            BoundingBox box = detection.getBox();
+            if (box == null) {
+                out.writeIndex(0);
+                out.writeNull();
+            } else {
+                out.writeIndex(1);
+                box.customEncode(out);
+            }
         }
         out.writeArrayEnd();
         Map<String, Float> sparsity = record.getLayerSparsity();
         out.writeMapStart();
         out.setItemCount(sparsity.size());
-        for (Map.Entry<String, Float> layer : sparsity.entrySet()) {
-            out.startItem();
-            out.writeString(layer.getKey());
-            out.writeFloat(layer.getValue());
+        if (sparsity instanceof LayerSparsityMap layers) {
+            for (int l = 0; l < layers.size(); l++) {
+                out.startItem();
+                layerNames.write(l, layers.name(l), out);
+                out.writeFloat(layers.fraction(l));
+            }
+        } else {
+            for (Map.Entry<String, Float> layer : sparsity.entrySet()) {
+                out.startItem();
+                out.writeString(layer.getKey());
+                out.writeFloat(layer.getValue());
+            }
         }
         out.writeMapEnd();
         out.writeInt(record.getBatchSize());
@@ -80,5 +114,31 @@ final class FrameDetectionsBody {
             modelSha256 = model.getSha256();
         }
         out.writeFixed(modelBytes);
+    }
+
+    /** Strings' encodings by slot, each kept while the slot holds the same String object; slots past the last are not kept. */
+    private static final class StringSlots {
+        private final String[] strings;
+        private final byte[][] encodings;
+
+        StringSlots(int slots) {
+            strings = new String[slots];
+            encodings = new byte[slots][];
+        }
+
+        void write(int slot, String string, Encoder out) throws IOException {
+            if (slot < 0 || slot >= strings.length) {
+                out.writeString(string);
+                return;
+            }
+            if (strings[slot] != string) {
+                encodings[slot] = string.getBytes(StandardCharsets.UTF_8);
+                strings[slot] = string;
+            }
+            // As Avro writes a string: its byte length, then its UTF-8 bytes.
+            byte[] bytes = encodings[slot];
+            out.writeInt(bytes.length);
+            out.writeFixed(bytes);
+        }
     }
 }

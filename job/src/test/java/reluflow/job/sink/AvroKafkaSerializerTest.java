@@ -18,6 +18,7 @@ import reluflow.avro.Detection;
 import reluflow.avro.ErrorKind;
 import reluflow.avro.FrameDetections;
 import reluflow.avro.ModelIdentity;
+import reluflow.engine.inference.LayerSparsityMap;
 
 /** The sink's values are exactly Avro's single-object encoding, whatever came before them through the same serializer. */
 class AvroKafkaSerializerTest {
@@ -37,6 +38,42 @@ class AvroKafkaSerializerTest {
             assertThat(out.key()).isEqualTo(record.getSensorId().getBytes(StandardCharsets.UTF_8));
             assertThat(out.topic()).isEqualTo("detections");
             assertThat(out.timestamp()).isEqualTo(1234L);
+        }
+    }
+
+    /**
+     * The engine's sparsity map (layer names shared by every frame) and labels that are the same String objects
+     * record after record are written from kept encodings: a label or name that changes, for the same class or
+     * layer, is written as it now is.
+     */
+    @Test
+    void keptNameAndLabelEncodingsFollowWhatEachRecordHolds() throws Exception {
+        AvroKafkaSerializer<FrameDetections> serializer = new AvroKafkaSerializer<>("detections", d -> null);
+        Random random = new Random(7);
+        String[] labels = {"cat", "dog", "", "ёж"};
+        String[][] layerNames = {{"fc1_relu", "fc2_relu"}, {"fc1_relu", "fc2_relu"}, {"conv", "fc2_relu"}, {"слой"}};
+        for (int i = 0; i < 40; i++) {
+            String[] names = layerNames[i % layerNames.length];
+            float[] fractions = new float[names.length];
+            for (int l = 0; l < names.length; l++) {
+                fractions[l] = random.nextFloat();
+            }
+            if (i == 20) {
+                labels[1] = "wolf";
+            }
+            List<Detection> detections = new ArrayList<>();
+            for (int d = 0; d < random.nextInt(4); d++) {
+                int classIndex = random.nextInt(labels.length);
+                detections.add(new Detection(classIndex, labels[classIndex], random.nextFloat(),
+                        random.nextBoolean() ? null : new BoundingBox(1f, 2f, 3f, 4f)));
+            }
+            // Beyond the kept slots: a class index in the thousands.
+            detections.add(new Detection(5000 + i, "far-" + i, 0.5f, null));
+            FrameDetections record = new FrameDetections("sensor", (long) i, Instant.ofEpochMilli(1_700_000_000_000L), MODEL, detections,
+                    new LayerSparsityMap(names, fractions), 32, 150L, Instant.ofEpochMilli(1_700_000_000_500L));
+            byte[] value = serializer.serialize(record, null, null).value();
+            assertThat(value).isEqualTo(bytes(record.toByteBuffer()));
+            assertThat(FrameDetections.fromByteBuffer(ByteBuffer.wrap(value)).getLayerSparsity()).isEqualTo(record.getLayerSparsity());
         }
     }
 
