@@ -359,7 +359,7 @@ public final class InferenceEngine implements AutoCloseable {
                      : session.run(Map.of(layout.input().name(), ownInput), requested)) {
             long micros = (System.nanoTime() - start) / 1_000;
             // Decoders read their outputs in place (a pinned output is the direct buffer ONNX Runtime wrote);
-            // ReLU layers, counted in tight loops over every value, are copied once per batch into arrays.
+            // ReLU layers, counted in tight loops, are copied in bulk (the counted frames' values) into per-thread arrays.
             Map<String, FloatBuffer> buffers;
             Map<String, IntBuffer> layerBits;
             Map<String, long[]> shapes;
