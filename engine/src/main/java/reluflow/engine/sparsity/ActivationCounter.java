@@ -52,7 +52,8 @@ public final class ActivationCounter {
 
     /** One frame of float values; see {@link BatchCounter}. */
     public static LayerActivity countFrame(String layer, float[] values, int offset, long[] frameShape, int unitAxis) {
-        return count(layer, Arrays.copyOfRange(values, offset, values.length), 1, frameShape, unitAxis)[0];
+        int perFrame = Math.toIntExact(product(frameShape, 0, frameShape.length));
+        return count(layer, Arrays.copyOfRange(values, offset, offset + perFrame), 1, frameShape, unitAxis)[0];
     }
 
     /**
