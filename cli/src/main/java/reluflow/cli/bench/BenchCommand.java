@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ import reluflow.kafka.KafkaBroker;
                 + "latency is bounded below by checkpoint.interval, not by the pipeline."})
 public final class BenchCommand implements Callable<Integer> {
     /** Rounds the raw and engine measurements of one batch size are interleaved over. */
-    static final int ROUNDS = 5;
+    static final int ROUNDS = 9;
     static final double STUDY_PER_SLOT = CrayfishModel.STUDY_FRAMES_PER_SECOND_PER_SLOT;
     /**
      * The JIT's share of the CPU, while paced, under which the JVM counts as warm. A TaskManager that has run for
@@ -210,6 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
                 ObjectNode plain = engine.putObject("plain");
                 ObjectNode instrumented = engine.putObject("instrumented");
                 ObjectNode sampled = engine.putObject("sampled10");
+                ObjectNode rounds = m.putObject("rounds");
                 for (int b : batchSizes) {
                     progress(err, "%s batch %d: raw, engine plain / every frame / 10%%", model.name, b);
                     InferenceBench.Rates rates = InferenceBench.measure(model, files.get(model.name), pool, b, threads, warmup, seconds,
@@ -219,6 +221,13 @@ public final class BenchCommand implements Callable<Integer> {
                     plain.put(Integer.toString(b), rates.plain());
                     instrumented.put(Integer.toString(b), rates.instrumented());
                     sampled.put(Integer.toString(b), rates.sampled10());
+                    ObjectNode round = rounds.putObject(Integer.toString(b));
+                    InferenceBench.Rounds r = rates.rounds();
+                    Arrays.stream(r.raw()).forEach(round.putArray("raw")::add);
+                    Arrays.stream(r.rawInstrumented()).forEach(round.putArray("raw_instrumented")::add);
+                    Arrays.stream(r.plain()).forEach(round.putArray("plain")::add);
+                    Arrays.stream(r.instrumented()).forEach(round.putArray("instrumented")::add);
+                    Arrays.stream(r.sampled10()).forEach(round.putArray("sampled10")::add);
                 }
             }
             if (!skipPipeline) {

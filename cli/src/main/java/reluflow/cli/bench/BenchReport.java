@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -35,11 +36,14 @@ final class BenchReport {
             ObjectNode rawInstrumentedOverRaw = ratios.putObject("raw_instrumented_over_raw");
             JsonNode rawInstrumented = m.get("raw_instrumented");
             plain.fieldNames().forEachRemaining(b -> {
-                engineOverRaw.put(b, plain.get(b).asDouble() / raw.get(b).asDouble());
-                instrOverPlain.put(b, engine.get("instrumented").get(b).asDouble() / plain.get(b).asDouble());
-                sampledOverPlain.put(b, engine.get("sampled10").get(b).asDouble() / plain.get(b).asDouble());
+                JsonNode rounds = m.path("rounds").path(b);
+                engineOverRaw.put(b, ratio(rounds, "plain", "raw", plain.get(b).asDouble() / raw.get(b).asDouble()));
+                instrOverPlain.put(b, ratio(rounds, "instrumented", "plain",
+                        engine.get("instrumented").get(b).asDouble() / plain.get(b).asDouble()));
+                sampledOverPlain.put(b, ratio(rounds, "sampled10", "plain", engine.get("sampled10").get(b).asDouble() / plain.get(b).asDouble()));
                 if (rawInstrumented != null && rawInstrumented.has(b)) {
-                    rawInstrumentedOverRaw.put(b, rawInstrumented.get(b).asDouble() / raw.get(b).asDouble());
+                    rawInstrumentedOverRaw.put(b, ratio(rounds, "raw_instrumented", "raw",
+                            rawInstrumented.get(b).asDouble() / raw.get(b).asDouble()));
                 }
             });
             String ref = plain.has("32") ? "32" : last(plain);
@@ -99,6 +103,27 @@ final class BenchReport {
         }
     }
 
+    /**
+     * One variant's rate over another's, both measured in the same interleaved rounds: the median of the
+     * rounds' ratios, or {@code ofSums} (the ratio of the rates summed over the rounds) where the rounds were
+     * not recorded. On a shared machine a burst of other work, shorter than a round, slows one variant of
+     * one round; the ratio of the sums keeps that slice, the median leaves that round out.
+     */
+    static double ratio(JsonNode rounds, String numerator, String denominator, double ofSums) {
+        JsonNode top = rounds.path(numerator);
+        JsonNode bottom = rounds.path(denominator);
+        if (!top.isArray() || top.size() == 0 || top.size() != bottom.size()) {
+            return ofSums;
+        }
+        double[] ratios = new double[top.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = top.get(i).asDouble() / bottom.get(i).asDouble();
+        }
+        Arrays.sort(ratios);
+        int middle = ratios.length / 2;
+        return ratios.length % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
+    }
+
     private static void target(ArrayNode targets, String model, String what, double value, double threshold, boolean atLeast) {
         ObjectNode t = targets.addObject();
         t.put("model", model);
@@ -140,7 +165,8 @@ final class BenchReport {
         out.printf("/proc/loadavg at start: %s; at end: %s (the machine is shared: other work competes for the cores)%n",
                 machine.get("load_average_at_start").asText(), machine.get("load_average_at_end").asText());
 
-        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up, the five of a row interleaved in %d rounds; "
+        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up, the five of a row interleaved in %d rounds, each "
+                + "ratio the median of the rounds' ratios; "
                 + "engine = InferenceEngine.infer, instrumented = sparsity measured on every frame / on 10%%; ORT instr./raw = "
                 + "ONNX Runtime alone on the graph with every ReLU output exposed over the plain graph: what instrumenting costs "
                 + "ONNX Runtime itself)%n",

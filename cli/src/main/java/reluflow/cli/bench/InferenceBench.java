@@ -47,7 +47,11 @@ final class InferenceBench {
      * raw loop on the instrumented graph (every ReLU output exposed), which says how much of the instrumented
      * engine's cost is ONNX Runtime's own.
      */
-    record Rates(double raw, double rawInstrumented, double plain, double instrumented, double sampled10) {
+    record Rates(double raw, double rawInstrumented, double plain, double instrumented, double sampled10, Rounds rounds) {
+    }
+
+    /** Each variant's rate in each round, in round order: the ratios are taken round by round. */
+    record Rounds(double[] raw, double[] rawInstrumented, double[] plain, double[] instrumented, double[] sampled10) {
     }
 
     /**
@@ -56,7 +60,9 @@ final class InferenceBench {
      * batch size. The five run interleaved, each in turn for a slice of {@code seconds / rounds}, and each rate is
      * its frames over its own time summed across the rounds: a burst of other work on a shared machine,
      * or the JIT compiling, falls on all five instead of on whichever happened to run then, so their
-     * ratios hold much better than back-to-back measurements did.
+     * ratios hold much better than back-to-back measurements did. Each round's rates are kept too: a burst
+     * shorter than a round still lands on one variant of that round, and a ratio's median over the rounds
+     * leaves such a round out where the ratio of the sums does not.
      */
     static Rates measure(BenchModel model, Path modelFile, List<Frame> pool, int batch, int intraOpThreads, double warmupSeconds,
             double seconds, int rounds) throws Exception {
@@ -69,6 +75,7 @@ final class InferenceBench {
             Step[] steps = {raw::run, rawInstrumented::run, plain::run, instrumented::run, sampled::run};
             long[] calls = new long[steps.length];
             long[] nanos = new long[steps.length];
+            double[][] perRound = new double[steps.length][rounds];
             for (Step step : steps) {
                 timeSlice(step, warmupSeconds / steps.length);
             }
@@ -78,13 +85,15 @@ final class InferenceBench {
                     long[] timed = timeSlice(steps[v], slice);
                     calls[v] += timed[0];
                     nanos[v] += timed[1];
+                    perRound[v][round] = timed[0] * (double) batch / (timed[1] / 1e9);
                 }
             }
             double[] rates = new double[steps.length];
             for (int v = 0; v < steps.length; v++) {
                 rates[v] = calls[v] * (double) batch / (nanos[v] / 1e9);
             }
-            return new Rates(rates[0], rates[1], rates[2], rates[3], rates[4]);
+            return new Rates(rates[0], rates[1], rates[2], rates[3], rates[4],
+                    new Rounds(perRound[0], perRound[1], perRound[2], perRound[3], perRound[4]));
         }
     }
 

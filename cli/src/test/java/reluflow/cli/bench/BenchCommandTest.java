@@ -90,6 +90,13 @@ class BenchCommandTest {
                 assertThat(latency.get("frame_batch_size_mean").asDouble()).isBetween(1.0, 32.0);
             }
         }
+        // Every variant's rate in each interleaved round, which the ratios are the medians of.
+        int rounds = root.get("settings").get("interleaved_rounds").asInt();
+        for (String variant : List.of("raw", "raw_instrumented", "plain", "instrumented", "sampled10")) {
+            JsonNode perRound = mlp.get("rounds").get("32").get(variant);
+            assertThat(perRound.size()).as(variant).isEqualTo(rounds);
+            perRound.forEach(rate -> assertThat(rate.asDouble()).as(variant).isPositive());
+        }
         JsonNode ratios = mlp.get("ratios");
         List<String> ratioPaths = new ArrayList<>(List.of("/engine_over_raw/32", "/instrumented_over_plain/32",
                 "/sampled10_over_plain/32", "/raw_instrumented_over_raw/32", "/batch32_over_batch1", "/pipeline_over_min_raw_kafka/p1", "/p2_over_p1"));

@@ -1,9 +1,11 @@
 package reluflow.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Where the bench's own sender could not reach a load, the latency figures say so, with the figure that leaves its queue out. */
@@ -52,5 +54,27 @@ class BenchReportTest {
                 .endsWith("0.22 cores (not settled within --warmup-max: the timed runs share the cores with it)");
         assertThat(BenchReport.warmUp(warmUp(1, 3, null, false)))
                 .endsWith("not measured (paced phase under a second)");
+    }
+    private ObjectNode rounds(double[] plain, double[] raw) {
+        ObjectNode r = mapper.createObjectNode();
+        Arrays.stream(plain).forEach(r.putArray("plain")::add);
+        Arrays.stream(raw).forEach(r.putArray("raw")::add);
+        return r;
+    }
+
+    @Test
+    void aRatioIsTheMedianOfTheRoundsRatiosSoOneDisturbedRoundDoesNotMoveIt() {
+        // Round 3's plain slice met a burst of other work: a third of its rate.
+        ObjectNode r = rounds(new double[] {90, 92, 30, 91, 89}, new double[] {100, 100, 100, 100, 100});
+        assertThat(BenchReport.ratio(r, "plain", "raw", 392.0 / 500)).isCloseTo(0.90, within(1e-9));
+        ObjectNode even = rounds(new double[] {80, 90, 95, 85}, new double[] {100, 100, 100, 100});
+        assertThat(BenchReport.ratio(even, "plain", "raw", 0)).isCloseTo(0.875, within(1e-9));
+    }
+
+    @Test
+    void withoutRecordedRoundsTheRatioOfTheSummedRatesStands() {
+        assertThat(BenchReport.ratio(mapper.createObjectNode(), "plain", "raw", 0.42)).isEqualTo(0.42);
+        ObjectNode mismatched = rounds(new double[] {1, 2}, new double[] {1, 2, 3});
+        assertThat(BenchReport.ratio(mismatched, "plain", "raw", 0.42)).isEqualTo(0.42);
     }
 }
