@@ -222,12 +222,7 @@ public final class BenchCommand implements Callable<Integer> {
                     instrumented.put(Integer.toString(b), rates.instrumented());
                     sampled.put(Integer.toString(b), rates.sampled10());
                     ObjectNode round = rounds.putObject(Integer.toString(b));
-                    InferenceBench.Rounds r = rates.rounds();
-                    Arrays.stream(r.raw()).forEach(round.putArray("raw")::add);
-                    Arrays.stream(r.rawInstrumented()).forEach(round.putArray("raw_instrumented")::add);
-                    Arrays.stream(r.plain()).forEach(round.putArray("plain")::add);
-                    Arrays.stream(r.instrumented()).forEach(round.putArray("instrumented")::add);
-                    Arrays.stream(r.sampled10()).forEach(round.putArray("sampled10")::add);
+                    rates.rounds().forEach((variant, perRound) -> Arrays.stream(perRound).forEach(round.putArray(variant)::add));
                 }
             }
             if (!skipPipeline) {

@@ -47,12 +47,12 @@ final class InferenceBench {
      * raw loop on the instrumented graph (every ReLU output exposed), which says how much of the instrumented
      * engine's cost is ONNX Runtime's own.
      */
-    record Rates(double raw, double rawInstrumented, double plain, double instrumented, double sampled10, Rounds rounds) {
+    record Rates(double raw, double rawInstrumented, double plain, double instrumented, double sampled10,
+            Map<String, double[]> rounds) {
     }
 
-    /** Each variant's rate in each round, in round order: the ratios are taken round by round. */
-    record Rounds(double[] raw, double[] rawInstrumented, double[] plain, double[] instrumented, double[] sampled10) {
-    }
+    /** The variants' names in the bench's JSON, in the order they run in a round. */
+    private static final List<String> VARIANTS = List.of("raw", "raw_instrumented", "plain", "instrumented", "sampled10");
 
     /**
      * The raw ceiling (on the model, and on the model with its ReLU outputs exposed as the engine's
@@ -92,8 +92,12 @@ final class InferenceBench {
             for (int v = 0; v < steps.length; v++) {
                 rates[v] = calls[v] * (double) batch / (nanos[v] / 1e9);
             }
-            return new Rates(rates[0], rates[1], rates[2], rates[3], rates[4],
-                    new Rounds(perRound[0], perRound[1], perRound[2], perRound[3], perRound[4]));
+            // Each variant's rate in each round, in round order, by its JSON name: the ratios are taken round by round.
+            Map<String, double[]> byVariant = new LinkedHashMap<>();
+            for (int v = 0; v < steps.length; v++) {
+                byVariant.put(VARIANTS.get(v), perRound[v]);
+            }
+            return new Rates(rates[0], rates[1], rates[2], rates[3], rates[4], byVariant);
         }
     }
 

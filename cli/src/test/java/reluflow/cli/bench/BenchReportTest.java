@@ -55,6 +55,7 @@ class BenchReportTest {
         assertThat(BenchReport.warmUp(warmUp(1, 3, null, false)))
                 .endsWith("not measured (paced phase under a second)");
     }
+
     private ObjectNode rounds(double[] plain, double[] raw) {
         ObjectNode r = mapper.createObjectNode();
         Arrays.stream(plain).forEach(r.putArray("plain")::add);
