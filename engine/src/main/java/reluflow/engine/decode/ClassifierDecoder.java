@@ -89,7 +89,7 @@ public final class ClassifierDecoder implements DetectionDecoder {
     }
 
     /**
-     * Top-1, the common case, read in place: one pass finds the class and whether the values already are
+     * Top-1, the common case, read in place: one pass finds the class and whether the values could be
      * probabilities, a second sums the softmax. A per-frame copy of a few values out of a direct buffer
      * cost more than the reads themselves, and this ran once per frame at millions of frames a second.
      * Same results as the general path (a test holds them equal).
@@ -102,7 +102,6 @@ public final class ClassifierDecoder implements DetectionDecoder {
         int best = 0;
         float max = view.get(0);
         boolean inUnitRange = true;
-        double valueSum = 0;
         for (int c = 0; c < n; c++) {
             float v = view.get(c);
             // Strictly greater: the first of equal values wins, and a NaN never wins unless it comes first.
@@ -111,24 +110,37 @@ public final class ClassifierDecoder implements DetectionDecoder {
                 best = c;
             }
             inUnitRange &= v >= 0f && v <= 1f;
-            valueSum += v;
         }
+        // Logits nearly always have a value outside [0, 1], so their sum (a chain of dependent adds, in the
+        // general path's order) is only taken for values that could be probabilities.
         ScoreActivation effective = activation == ScoreActivation.AUTO
-                ? (inUnitRange && Math.abs(valueSum - 1.0) <= PROBABILITY_SUM_TOLERANCE ? ScoreActivation.NONE : ScoreActivation.SOFTMAX)
+                ? (inUnitRange && Math.abs(sum(view, n) - 1.0) <= PROBABILITY_SUM_TOLERANCE ? ScoreActivation.NONE : ScoreActivation.SOFTMAX)
                 : activation;
-        double sum = 0;
+        float score;
         if (effective == ScoreActivation.SOFTMAX) {
+            double sum = 0;
             // The general path's max is NaN when any value is; then so is every score, and nothing is reported.
             for (int c = 0; c < n; c++) {
                 float v = view.get(c);
                 if (v != v) {
                     return List.of();
                 }
-                sum += FloatExp.exp(v - max);
+                sum += FloatExp.expNonPositive(v - max);
             }
+            // The top class's own term is e^0, exactly 1: its score needs no exp of its own.
+            score = (float) (1.0 / sum);
+        } else {
+            score = score(effective, max, max, 0);
         }
-        float score = score(effective, max, max, sum);
         return score >= minScore ? List.of(detection(best, score)) : List.of();
+    }
+
+    private static double sum(TensorView view, int n) {
+        double sum = 0;
+        for (int c = 0; c < n; c++) {
+            sum += view.get(c);
+        }
+        return sum;
     }
 
     /** The first index holding the largest value not yet taken; NaN never wins unless it comes first. */

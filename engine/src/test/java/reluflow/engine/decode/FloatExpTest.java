@@ -31,4 +31,20 @@ class FloatExpTest {
         assertThat((double) FloatExp.exp(88.7f)).isCloseTo(Math.exp(88.7f), org.assertj.core.api.Assertions.withinPercentage(1e-4));
         assertThat((double) FloatExp.exp(-87.3f)).isCloseTo(Math.exp(-87.3f), org.assertj.core.api.Assertions.withinPercentage(1e-3));
     }
+
+    @Test
+    void theNonPositiveCaseGivesTheSameValuesAsTheGeneralOne() {
+        Random random = new Random(13);
+        for (int i = 0; i < 200_000; i++) {
+            // Most draws where a softmax's terms lie, some right at and below the underflow bound.
+            float x = i % 10 == 0 ? -87.5f + random.nextFloat() * 0.5f : -random.nextFloat() * 90f;
+            assertThat(Float.floatToRawIntBits(FloatExp.expNonPositive(x))).as("e^%s", x)
+                    .isEqualTo(Float.floatToRawIntBits(FloatExp.exp(x)));
+        }
+        for (float x : new float[] {0f, -0f, -Float.MIN_VALUE, -87.33654f, Math.nextDown(-87.33654f), -1e30f, Float.NEGATIVE_INFINITY}) {
+            assertThat(Float.floatToRawIntBits(FloatExp.expNonPositive(x))).as("e^%s", x)
+                    .isEqualTo(Float.floatToRawIntBits(FloatExp.exp(x)));
+        }
+        assertThat(FloatExp.expNonPositive(Float.NaN)).isNaN();
+    }
 }
