@@ -399,6 +399,49 @@ class InferenceEngineTest {
         }
     }
 
+    /**
+     * The GPU build (-Pgpu) on any machine: where CUDA starts, the CUDA engine gives the CPU engine's classes
+     * and sparsity; where it cannot (no GPU, or no CUDA 12 / cuDNN 9 libraries for ONNX Runtime's package),
+     * provider=cuda fails at start-up saying what to fix and provider=auto runs on the CPU. In the CPU build,
+     * both cuda and auto behave as documented for a build without the provider.
+     */
+    @Test
+    void cudaRunsLikeTheCpuOrSaysWhyItCannot() throws Exception {
+        Path model = TinyModel.gemmRelu().writeTo(dir, "model.onnx");
+        EngineConfig config = EngineConfig.defaults(model);
+        List<Frame> frames = randomFrames(40, 17);
+        boolean cudaBuilt = ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
+        InferenceEngine cuda = null;
+        try {
+            cuda = InferenceEngine.open(config.withProvider(ExecutionProvider.CUDA));
+        } catch (EngineException e) {
+            assertThat(e).hasMessageContaining(cudaBuilt
+                    ? "the CUDA execution provider failed to start"
+                    : "no CUDA execution provider: build with -Pgpu");
+            assertThat(e).hasMessageContaining("provider=cpu");
+        }
+        try (InferenceEngine cpu = InferenceEngine.open(config.withProvider(ExecutionProvider.CPU));
+             InferenceEngine auto = InferenceEngine.open(config.withProvider(ExecutionProvider.AUTO))) {
+            assertThat(auto.description().provider()).isEqualTo(cuda != null ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
+            if (cuda != null) {
+                assertThat(cuda.description().provider()).isEqualTo(ExecutionProvider.CUDA);
+                List<FrameOutcome> onCpu = cpu.infer(frames);
+                List<FrameOutcome> onGpu = cuda.infer(frames);
+                for (int i = 0; i < frames.size(); i++) {
+                    Detection expected = inferred(onCpu.get(i)).detections().get(0);
+                    Detection actual = inferred(onGpu.get(i)).detections().get(0);
+                    assertThat(actual.getClassIndex()).isEqualTo(expected.getClassIndex());
+                    assertThat(actual.getScore()).isCloseTo(expected.getScore(), within(1e-4f));
+                    assertThat(inferred(onGpu.get(i)).layers().get(0).zeros()).isEqualTo(inferred(onCpu.get(i)).layers().get(0).zeros());
+                }
+            }
+        } finally {
+            if (cuda != null) {
+                cuda.close();
+            }
+        }
+    }
+
     @Test
     void aModelWithoutReluLayersRunsAndReportsNoLayers() throws Exception {
         TinyModel linear = TinyModel.create()
