@@ -70,13 +70,40 @@ final class FrameBodyReader {
         return new Frame(sensorId, frameId, eventTime, shape, DTYPES[dtype], data, attributes);
     }
 
+    /**
+     * The last shape read, shared by every frame of that shape: a stream's frames nearly all have the model's
+     * one shape, and a list built for each frame boxed every dimension over 127 (the Crayfish-shaped model's 784)
+     * and was a visible share of reading an MLP frame. Immutable, so frames on any thread may share it; a race
+     * between two threads reading different shapes only builds one list more.
+     */
+    private static List<Integer> lastShape = List.of();
+
     private List<Integer> shape() throws Corrupt {
-        List<Integer> shape = new ArrayList<>(4);
+        List<Integer> last = lastShape;
+        int matched = 0;
+        List<Integer> built = null;
         for (long count = blockCount("Frame.shape"); count > 0; count = blockCount("Frame.shape")) {
             for (long i = 0; i < count; i++) {
-                shape.add(varint("Frame.shape[]"));
+                int dim = varint("Frame.shape[]");
+                if (built == null) {
+                    if (matched < last.size() && last.get(matched) == dim) {
+                        matched++;
+                        continue;
+                    }
+                    built = new ArrayList<>(Math.max(4, matched + 1));
+                    built.addAll(last.subList(0, matched));
+                }
+                built.add(dim);
             }
         }
+        if (built == null) {
+            if (matched == last.size()) {
+                return last;
+            }
+            built = last.subList(0, matched);
+        }
+        List<Integer> shape = List.copyOf(built);
+        lastShape = shape;
         return shape;
     }
 

@@ -38,6 +38,31 @@ class FrameBodyReaderTest {
     }
 
     /**
+     * Consecutive frames of one shape share one list (no list and no boxed dimension per frame); a shape that is
+     * a prefix of the last, longer than it, empty or different from its first dimension still reads exactly.
+     */
+    @Test
+    void framesOfOneShapeShareOneListAndEveryShapeReadsAsWritten() throws Exception {
+        List<List<Integer>> shapes = List.of(List.of(3, 784), List.of(3, 784), List.of(3), List.of(3, 784, 2), List.of(),
+                List.of(5, 784), List.of(5, 784), List.of(3, 784), List.of(1000));
+        List<Integer> previous = null;
+        for (int i = 0; i < shapes.size(); i++) {
+            List<Integer> shape = shapes.get(i);
+            int elements = shape.stream().reduce(1, (a, b) -> a * b);
+            Frame frame = Frame.newBuilder().setSensorId("s").setFrameId(i).setEventTime(Instant.ofEpochMilli(i))
+                    .setShape(shape).setDtype(TensorType.UINT8).setData(ByteBuffer.wrap(new byte[elements]))
+                    .setAttributes(Map.of()).build();
+            Frame ours = FrameBodyReader.read(bytes(frame.toByteBuffer()), HEADER);
+            assertThat(ours).isEqualTo(frame);
+            assertThat(ours.getShape()).as("frame %d", i).containsExactlyElementsOf(shape);
+            if (i > 0 && shape.equals(shapes.get(i - 1))) {
+                assertThat(ours.getShape()).as("frame %d", i).isSameAs(previous);
+            }
+            previous = ours.getShape();
+        }
+    }
+
+    /**
      * Other writers may split arrays and maps into several blocks, and give a block a negative count
      * followed by its size in bytes (Avro's spec allows both): the same frame as one block each.
      */
