@@ -3,6 +3,7 @@ package reluflow.cli.bench;
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -69,6 +71,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--frames", description = "Frames pre-loaded for the Kafka ceiling and each pipeline throughput run; the "
             + "second half is timed (default: " + BenchModel.DEFAULT_FRAMES + "; --quick: 3000).")
     Integer frames;
+
+    @Option(names = "--pipeline-rounds", description = "Rounds of a model's pipeline throughput runs: each round runs every "
+            + "parallelism once, with a Kafka pass-through run between rounds; each pipeline ratio is the median of the rounds' "
+            + "(default: 3; --quick: 1).")
+    Integer pipelineRounds;
 
     @Option(names = "--latency-seconds", description = "Seconds of paced sending per latency measurement (default: 4; --quick: 1.5).")
     Double latencySeconds;
@@ -133,6 +140,11 @@ public final class BenchCommand implements Callable<Integer> {
         double warmup = seconds / 3;
         Integer preloadOption = frames != null ? frames : quick ? Integer.valueOf(3000) : null;
         double latencySecs = latencySeconds != null ? latencySeconds : quick ? 1.5 : 4;
+        int pipeRounds = pipelineRounds != null ? pipelineRounds : quick ? 1 : 3;
+        if (pipeRounds < 1) {
+            err.println("bench: --pipeline-rounds takes 1 or more, got " + pipeRounds);
+            return 2;
+        }
         if (brokerDir != null && !Files.isDirectory(brokerDir)) {
             err.println("bench: --broker-dir " + brokerDir + " is not a directory");
             return 2;
@@ -170,6 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("frames", preloadOption == null ? "per model: " + BenchModel.DEFAULT_FRAMES : preloadOption.toString());
         settings.put("latency_seconds", latencySecs);
         settings.put("pipeline_warmup_max_seconds", warmupMaxSecs);
+        settings.put("pipeline_rounds", pipeRounds);
         settings.put("broker_log_dir", brokerParent.toAbsolutePath().toString());
         settings.put("broker_log_file_system", fileSystemType(brokerParent));
         settings.put("pipeline_warmup_jit_settled_below_cores", JIT_SETTLED_CORES);
@@ -247,46 +260,41 @@ public final class BenchCommand implements Callable<Integer> {
                         // Warmed up first, the clients' and the broker's code too, so the ceiling is no colder than the pipeline.
                         warmUp(err, kafka, model, files.get(model.name), pars.get(0), preload, latencySecs, warmupMaxSecs,
                                 m.putObject("pipeline_warmup"));
+                        // Rounds, each running every parallelism once between two Kafka pass-through runs: this machine's
+                        // speed drifts over minutes, so each round's pipeline rates are set against the mean of the two
+                        // ceilings around them, and each ratio is the median of the pipeRounds'. The latency phases run in the
+                        // last round, the warmest.
+                        List<KafkaBench.KafkaCeiling> ceilings = new ArrayList<>();
                         progress(err, "%s: Kafka pass-through of %d frames", model.name, preload);
-                        KafkaBench.KafkaCeiling before = kafka.ceiling(preload);
-                        for (int par : pars) {
-                            progress(err, "%s: pipeline at parallelism %d (%d frames, then latency at %s%% of its rate)", model.name, par, preload,
-                                    loads.stream().map(String::valueOf).collect(Collectors.joining("%, ")));
-                            KafkaBench.PipelineResult r = kafka.pipeline(files.get(model.name), par, preload, fractions,
-                                    latencySecs, pipelineSettings());
-                            ObjectNode pn = p.putObject("p" + par);
-                            pn.put("parallelism", par);
-                            pn.put("frames_per_s", r.framesPerSecond());
-                            pn.put("seconds_to_all_including_start", r.secondsToAllIncludingStart());
-                            r.sustainedCpu().ifPresent(c -> cores(pn.putObject("cpu_cores_sustained"), c));
-                            ObjectNode lat = pn.putObject("latency_ms");
-                            r.latency().forEach((pct, l) -> {
-                                ObjectNode ln = lat.putObject(pct);
-                                ln.put("target_rate", l.targetRate());
-                                ln.put("sent_rate", l.sentRate());
-                                ln.put("frames", l.frames());
-                                ln.put("p50", l.p50());
-                                ln.put("p95", l.p95());
-                                ln.put("p99", l.p99());
-                                ln.put("max", l.max());
-                                ln.put("in_job_p50", l.inJobP50());
-                                ln.put("in_job_p99", l.inJobP99());
-                                ln.put("after_job_p50", l.afterJobP50());
-                                ln.put("after_job_p99", l.afterJobP99());
-                                ln.put("frame_batch_size_mean", l.meanBatch());
-                                ln.put("inference_call_p50", l.inferenceP50());
-                                ln.put("inference_call_p99", l.inferenceP99());
-                                ln.put("from_kafka_append_p50", l.fromAppendP50());
-                                ln.put("from_kafka_append_p99", l.fromAppendP99());
-                                l.cpu().ifPresent(c -> cores(ln.putObject("cpu_cores"), c));
-                            });
+                        ceilings.add(kafka.ceiling(preload));
+                        Map<Integer, double[]> ratesByPar = new LinkedHashMap<>();
+                        pars.forEach(par -> ratesByPar.put(par, new double[pipeRounds]));
+                        for (int round = 0; round < pipeRounds; round++) {
+                            boolean lastRound = round == pipeRounds - 1;
+                            for (int par : pars) {
+                                progress(err, "%s: pipeline at parallelism %d, round %d of %d (%d frames%s)", model.name, par, round + 1,
+                                        pipeRounds, preload, lastRound ? ", then latency at " + loads.stream().map(String::valueOf)
+                                                .collect(Collectors.joining("%, ")) + "% of its rate" : "");
+                                KafkaBench.PipelineResult r = kafka.pipeline(files.get(model.name), par, preload,
+                                        lastRound ? fractions : new double[0], latencySecs, pipelineSettings());
+                                ratesByPar.get(par)[round] = r.framesPerSecond();
+                                if (lastRound) {
+                                    writePipeline(p.putObject("p" + par), par, r, ratesByPar.get(par));
+                                }
+                            }
+                            progress(err, "%s: Kafka pass-through of %d frames again", model.name, preload);
+                            ceilings.add(kafka.ceiling(preload));
                         }
-                        // The ceiling again after the pipelines: this machine's speed drifts over minutes, and the ratio's
-                        // ceiling is the mean of the two measurements around the runs it is compared with.
-                        progress(err, "%s: Kafka pass-through of %d frames again", model.name, preload);
-                        KafkaBench.KafkaCeiling after = kafka.ceiling(preload);
-                        k.put("frames_per_s", (before.framesPerSecond() + after.framesPerSecond()) / 2);
-                        k.put("mb_per_s", (before.megabytesPerSecond() + after.megabytesPerSecond()) / 2);
+                        double[] ceilingByRound = new double[pipeRounds];
+                        for (int round = 0; round < pipeRounds; round++) {
+                            ceilingByRound[round] = (ceilings.get(round).framesPerSecond() + ceilings.get(round + 1).framesPerSecond()) / 2;
+                        }
+                        KafkaBench.KafkaCeiling before = ceilings.get(0);
+                        KafkaBench.KafkaCeiling after = ceilings.get(pipeRounds);
+                        k.put("frames_per_s", BenchReport.median(ceilingByRound));
+                        k.put("mb_per_s", BenchReport.median(ceilingByRound) * before.megabytesPerSecond() / before.framesPerSecond());
+                        ArrayNode ceilingRounds = k.putArray("rounds_frames_per_s");
+                        Arrays.stream(ceilingByRound).forEach(ceilingRounds::add);
                         k.put("frames_per_s_before", before.framesPerSecond());
                         k.put("frames_per_s_after", after.framesPerSecond());
                         k.put("value_bytes", before.valueBytes());
@@ -317,6 +325,37 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** One parallelism's figures: the median sustained rate over the rounds, each round's, and the last round's latency. */
+    private static void writePipeline(ObjectNode pn, int par, KafkaBench.PipelineResult r, double[] roundRates) {
+        pn.put("parallelism", par);
+        pn.put("frames_per_s", BenchReport.median(roundRates));
+        ArrayNode rates = pn.putArray("rounds_frames_per_s");
+        Arrays.stream(roundRates).forEach(rates::add);
+        pn.put("seconds_to_all_including_start", r.secondsToAllIncludingStart());
+        r.sustainedCpu().ifPresent(c -> cores(pn.putObject("cpu_cores_sustained"), c));
+        ObjectNode lat = pn.putObject("latency_ms");
+        r.latency().forEach((pct, l) -> {
+            ObjectNode ln = lat.putObject(pct);
+            ln.put("target_rate", l.targetRate());
+            ln.put("sent_rate", l.sentRate());
+            ln.put("frames", l.frames());
+            ln.put("p50", l.p50());
+            ln.put("p95", l.p95());
+            ln.put("p99", l.p99());
+            ln.put("max", l.max());
+            ln.put("in_job_p50", l.inJobP50());
+            ln.put("in_job_p99", l.inJobP99());
+            ln.put("after_job_p50", l.afterJobP50());
+            ln.put("after_job_p99", l.afterJobP99());
+            ln.put("frame_batch_size_mean", l.meanBatch());
+            ln.put("inference_call_p50", l.inferenceP50());
+            ln.put("inference_call_p99", l.inferenceP99());
+            ln.put("from_kafka_append_p50", l.fromAppendP50());
+            ln.put("from_kafka_append_p99", l.fromAppendP99());
+            l.cpu().ifPresent(c -> cores(ln.putObject("cpu_cores"), c));
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package reluflow.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,12 @@ class BenchCommandTest {
     @TempDir
     Path dir;
 
+    private static double meanOfTwo(JsonNode rounds) {
+        assertThat(rounds.size()).isEqualTo(2);
+        rounds.forEach(rate -> assertThat(rate.asDouble()).isPositive());
+        return (rounds.get(0).asDouble() + rounds.get(1).asDouble()) / 2;
+    }
+
     @Test
     void quickBenchWritesEveryFigure() throws Exception {
         Path json = dir.resolve("bench.json");
@@ -31,7 +38,9 @@ class BenchCommandTest {
         cli.setErr(new PrintWriter(err, true));
 
         Path brokerParent = Files.createDirectory(dir.resolve("broker"));
-        int code = cli.execute("bench", "--quick", "--models", "mlp", "--json", json.toString(), "--broker-dir", brokerParent.toString());
+        // Two pipeline rounds (--quick runs one) so that the rounds' figures and their medians are written and checked.
+        int code = cli.execute("bench", "--quick", "--models", "mlp", "--pipeline-rounds", "2", "--json", json.toString(),
+                "--broker-dir", brokerParent.toString());
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("raw ORT", "Kafka pass-through", "Pipeline", "Targets");
@@ -62,11 +71,15 @@ class BenchCommandTest {
         }
         assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isPositive();
         assertThat(mlp.at("/kafka/mb_per_s").asDouble()).isPositive();
-        assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isEqualTo(
-                (mlp.at("/kafka/frames_per_s_before").asDouble() + mlp.at("/kafka/frames_per_s_after").asDouble()) / 2);
+        assertThat(root.at("/settings/pipeline_rounds").asInt()).isEqualTo(2);
+        // Each figure is the median of its rounds': of two, their mean.
+        assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isCloseTo(meanOfTwo(mlp.at("/kafka/rounds_frames_per_s")), within(1e-6));
+        assertThat(mlp.at("/kafka/frames_per_s_before").asDouble()).isPositive();
+        assertThat(mlp.at("/kafka/frames_per_s_after").asDouble()).isPositive();
         for (String p : List.of("p1", "p2")) {
             JsonNode run = mlp.at("/pipeline/" + p);
-            assertThat(run.get("frames_per_s").asDouble()).as(p).isPositive();
+            assertThat(run.get("frames_per_s").asDouble()).as(p).isPositive()
+                    .isCloseTo(meanOfTwo(run.get("rounds_frames_per_s")), within(1e-6));
             // --quick times a few thousand frames, under the second below which CPU shares are left out.
             if (run.has("cpu_cores_sustained")) {
                 assertCores(run.get("cpu_cores_sustained"), machine.get("cores").asInt(), false);

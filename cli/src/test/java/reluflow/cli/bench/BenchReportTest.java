@@ -78,4 +78,30 @@ class BenchReportTest {
         ObjectNode mismatched = rounds(new double[] {1, 2}, new double[] {1, 2, 3});
         assertThat(BenchReport.ratio(mismatched, "plain", "raw", 0.42)).isEqualTo(0.42);
     }
+
+    private ObjectNode byRound(double median, double... rounds) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("frames_per_s", median);
+        if (rounds.length > 0) {
+            Arrays.stream(rounds).forEach(node.putArray("rounds_frames_per_s")::add);
+        }
+        return node;
+    }
+
+    @Test
+    void aPipelineRatioIsTheMedianOfEachRoundOverTheCeilingAroundIt() {
+        // Round 1 ran on a slow stretch of the machine, its ceiling too; round 2's pipeline met a burst of other work.
+        // Per round: 450/900, 200/1000, 612/1200 = 0.5, 0.2, 0.51. The medians' ratio, 450/1000, would mix the stretches.
+        ObjectNode pipeline = byRound(450, 450, 200, 612);
+        ObjectNode kafka = byRound(1000, 900, 1000, 1200);
+        assertThat(BenchReport.pipelineRatio(pipeline, kafka, 2_000_000)).isCloseTo(0.5, within(1e-9));
+        // Where ONNX Runtime's raw rate is the lower ceiling, every round is held to it: 1.125, 0.5, 1.53.
+        assertThat(BenchReport.pipelineRatio(pipeline, kafka, 400)).isCloseTo(1.125, within(1e-9));
+    }
+
+    @Test
+    void withoutRoundsThePipelineRatioIsTheRatioOfTheFigures() {
+        assertThat(BenchReport.pipelineRatio(byRound(500), byRound(1000), 2_000_000)).isCloseTo(0.5, within(1e-9));
+        assertThat(BenchReport.pipelineRatio(byRound(500, 500, 510), byRound(1000, 1000), 2_000_000)).isCloseTo(0.5, within(1e-9));
+    }
 }
