@@ -262,29 +262,25 @@ public final class BenchCommand implements Callable<Integer> {
                                 m.putObject("pipeline_warmup"));
                         // Rounds, each running every parallelism once between two Kafka pass-through runs: this machine's
                         // speed drifts over minutes, so each round's pipeline rates are set against the mean of the two
-                        // ceilings around them, and each ratio is the median of the pipeRounds'. The latency phases run in the
-                        // last round, the warmest.
+                        // ceilings around them, and each ratio is the median of the rounds'. Latency is measured in every
+                        // round too, and the round with the median p99 reported.
                         List<KafkaBench.KafkaCeiling> ceilings = new ArrayList<>();
                         progress(err, "%s: Kafka pass-through of %d frames", model.name, preload);
                         ceilings.add(kafka.ceiling(preload));
-                        Map<Integer, double[]> ratesByPar = new LinkedHashMap<>();
-                        pars.forEach(par -> ratesByPar.put(par, new double[pipeRounds]));
+                        Map<Integer, List<KafkaBench.PipelineResult>> resultsByPar = new LinkedHashMap<>();
+                        pars.forEach(par -> resultsByPar.put(par, new ArrayList<>()));
                         for (int round = 0; round < pipeRounds; round++) {
-                            boolean lastRound = round == pipeRounds - 1;
                             for (int par : pars) {
-                                progress(err, "%s: pipeline at parallelism %d, round %d of %d (%d frames%s)", model.name, par, round + 1,
-                                        pipeRounds, preload, lastRound ? ", then latency at " + loads.stream().map(String::valueOf)
-                                                .collect(Collectors.joining("%, ")) + "% of its rate" : "");
-                                KafkaBench.PipelineResult r = kafka.pipeline(files.get(model.name), par, preload,
-                                        lastRound ? fractions : new double[0], latencySecs, pipelineSettings());
-                                ratesByPar.get(par)[round] = r.framesPerSecond();
-                                if (lastRound) {
-                                    writePipeline(p.putObject("p" + par), par, r, ratesByPar.get(par));
-                                }
+                                progress(err, "%s: pipeline at parallelism %d, round %d of %d (%d frames, then latency at %s%% of its rate)",
+                                        model.name, par, round + 1, pipeRounds, preload,
+                                        loads.stream().map(String::valueOf).collect(Collectors.joining("%, ")));
+                                resultsByPar.get(par).add(kafka.pipeline(files.get(model.name), par, preload, fractions, latencySecs,
+                                        pipelineSettings()));
                             }
                             progress(err, "%s: Kafka pass-through of %d frames again", model.name, preload);
                             ceilings.add(kafka.ceiling(preload));
                         }
+                        resultsByPar.forEach((par, results) -> writePipeline(p.putObject("p" + par), par, results));
                         double[] ceilingByRound = new double[pipeRounds];
                         for (int round = 0; round < pipeRounds; round++) {
                             ceilingByRound[round] = (ceilings.get(round).framesPerSecond() + ceilings.get(round + 1).framesPerSecond()) / 2;
@@ -327,17 +323,29 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One parallelism's figures: the median sustained rate over the rounds, each round's, and the last round's latency. */
-    private static void writePipeline(ObjectNode pn, int par, KafkaBench.PipelineResult r, double[] roundRates) {
+    /**
+     * One parallelism's figures over its rounds: the median sustained rate and each round's; for each load, the
+     * latency of the round whose p99 is the median (the lower of the two middle ones for an even count), with
+     * every round's p99; the sustained run's CPU shares from the last round.
+     */
+    private static void writePipeline(ObjectNode pn, int par, List<KafkaBench.PipelineResult> rounds) {
         pn.put("parallelism", par);
+        double[] roundRates = rounds.stream().mapToDouble(KafkaBench.PipelineResult::framesPerSecond).toArray();
         pn.put("frames_per_s", BenchReport.median(roundRates));
         ArrayNode rates = pn.putArray("rounds_frames_per_s");
         Arrays.stream(roundRates).forEach(rates::add);
-        pn.put("seconds_to_all_including_start", r.secondsToAllIncludingStart());
-        r.sustainedCpu().ifPresent(c -> cores(pn.putObject("cpu_cores_sustained"), c));
+        KafkaBench.PipelineResult last = rounds.get(rounds.size() - 1);
+        pn.put("seconds_to_all_including_start", last.secondsToAllIncludingStart());
+        last.sustainedCpu().ifPresent(c -> cores(pn.putObject("cpu_cores_sustained"), c));
         ObjectNode lat = pn.putObject("latency_ms");
-        r.latency().forEach((pct, l) -> {
+        for (String pct : last.latency().keySet()) {
+            List<KafkaBench.Latency> byRound = rounds.stream().map(r -> r.latency().get(pct)).toList();
+            List<KafkaBench.Latency> byP99 = byRound.stream().sorted(Comparator.comparingDouble(KafkaBench.Latency::p99)).toList();
+            KafkaBench.Latency l = byP99.get((byP99.size() - 1) / 2);
             ObjectNode ln = lat.putObject(pct);
+            ln.put("round", byRound.indexOf(l) + 1);
+            ArrayNode p99s = ln.putArray("rounds_p99");
+            byRound.forEach(r -> p99s.add(r.p99()));
             ln.put("target_rate", l.targetRate());
             ln.put("sent_rate", l.sentRate());
             ln.put("frames", l.frames());
@@ -355,7 +363,7 @@ public final class BenchCommand implements Callable<Integer> {
             ln.put("from_kafka_append_p50", l.fromAppendP50());
             ln.put("from_kafka_append_p99", l.fromAppendP99());
             l.cpu().ifPresent(c -> cores(ln.putObject("cpu_cores"), c));
-        });
+        }
     }
 
     /**

@@ -232,7 +232,7 @@ final class BenchReport {
 
             out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size 32, batch.auto-size %s, batch.max-wait 10 ms, "
                     + "sparsity.sample-rate %s; sustained = 50%%..100%% of %s pre-loaded frames, the median of %d rounds, and each "
-                    + "ratio the median of the rounds' ratios; latency (last round) = event_time stamped at send "
+                    + "ratio the median of the rounds' ratios; latency (measured in every round, the round with the median p99 shown) = event_time stamped at send "
                     + "-> detection readable by a read_committed consumer, ms)%n",
                     settings.path("pipeline_batch_auto_size").asText("true"), settings.get("pipeline_sample_rate").asText(),
                     settings.get("frames").asText(), settings.path("pipeline_rounds").asInt(1));

@@ -86,6 +86,12 @@ class BenchCommandTest {
             }
             for (String load : List.of("50", "90")) {
                 JsonNode latency = run.at("/latency_ms/" + load);
+                // Measured in both rounds; the round shown has the lower of the two p99s (the lower middle of two).
+                JsonNode p99s = latency.get("rounds_p99");
+                assertThat(p99s.size()).as(p + " " + load).isEqualTo(2);
+                assertThat(latency.get("p99").asDouble()).as(p + " " + load)
+                        .isEqualTo(Math.min(p99s.get(0).asDouble(), p99s.get(1).asDouble()))
+                        .isEqualTo(p99s.get(latency.get("round").asInt() - 1).asDouble());
                 for (String q : List.of("p50", "p95", "p99")) {
                     assertThat(latency.get(q).asDouble()).as(p + " " + load + " " + q).isGreaterThanOrEqualTo(0);
                 }
