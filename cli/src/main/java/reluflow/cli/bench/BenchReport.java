@@ -1,8 +1,8 @@
 package reluflow.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ final class BenchReport {
             }
             if (pipeline.has("p1") && pipeline.has("p2")) {
                 // Each round ran p1 and p2 back to back: the median of the rounds' p2/p1.
-                ObjectNode byRound = new ObjectMapper().createObjectNode();
+                ObjectNode byRound = JsonNodeFactory.instance.objectNode();
                 byRound.set("p2", pipeline.get("p2").path("rounds_frames_per_s"));
                 byRound.set("p1", pipeline.get("p1").path("rounds_frames_per_s"));
                 double scale = ratio(byRound, "p2", "p1",
