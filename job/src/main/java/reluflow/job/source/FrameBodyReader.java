@@ -74,7 +74,8 @@ final class FrameBodyReader {
      * The last shape read, shared by every frame of that shape: a stream's frames nearly all have the model's
      * one shape, and a list built for each frame boxed every dimension over 127 (the Crayfish-shaped model's 784)
      * and was a visible share of reading an MLP frame. Immutable, so frames on any thread may share it; a race
-     * between two threads reading different shapes only builds one list more.
+     * between two threads reading different shapes only builds one list more. A stream whose frames alternate
+     * between shapes builds every frame's list, as before, plus its immutable copy.
      */
     private static List<Integer> lastShape = List.of();
 
