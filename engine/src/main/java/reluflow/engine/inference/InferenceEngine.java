@@ -79,6 +79,9 @@ public final class InferenceEngine implements AutoCloseable {
     /** Output batch axis per output: an output may lack it (the same for every frame). */
     private volatile Map<String, Boolean> outputHasBatchAxis;
     private final Set<PinnedTensors> allPinned = ConcurrentHashMap.newKeySet();
+    private static final long SAMPLE_SCALE = 1L << 53;
+    /** See {@link #isSampled}. */
+    private final long sampleThreshold;
     /**
      * Distinct (session, batch size) pairs whose pinned tensors a thread keeps. Full batches need one, but
      * sampling splits a batch into a sampled and an unsampled run of varying sizes (at 10% and batch 32,
@@ -91,6 +94,7 @@ public final class InferenceEngine implements AutoCloseable {
 
     private InferenceEngine(EngineConfig config, ModelFile file) throws EngineException {
         this.config = config.validate();
+        this.sampleThreshold = sampleThreshold(config.sampleRate());
         checkPin(config, file);
         this.environment = OrtEnvironment.getEnvironment();
         this.graph = new OnnxGraph(ExternalData.inline(file.proto(), file.path()));
@@ -245,15 +249,23 @@ public final class InferenceEngine implements AutoCloseable {
 
     /** Whether a frame is measured for sparsity: a hash of (sensor, frame id), so replays sample the same frames. */
     public boolean isSampled(Frame frame) {
-        double rate = config.sampleRate();
-        if (rate >= 1.0 || instrumentedSession == null) {
+        if (sampleThreshold > SAMPLE_SCALE || instrumentedSession == null) {
             return instrumentedSession != null;
         }
         long h = frame.getSensorId().hashCode() * 0x9E3779B97F4A7C15L ^ frame.getFrameId();
         h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
         h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
         h ^= h >>> 31;
-        return (h >>> 11) * 0x1.0p-53 < rate;
+        // The hash's top 53 bits as a fraction of 2^53, below the rate: compared as integers.
+        return (h >>> 11) < sampleThreshold;
+    }
+
+    /**
+     * The integer under which a hash's top 53 bits sample a frame: x * 2^-53 < rate exactly when x < ceil(rate * 2^53)
+     * for an integer x (scaling by 2^53 is exact); above {@link #SAMPLE_SCALE} for a rate of 1, when every frame is.
+     */
+    static long sampleThreshold(double rate) {
+        return rate >= 1.0 ? SAMPLE_SCALE + 1 : (long) Math.ceil(rate * SAMPLE_SCALE);
     }
 
     public FrameDetections toRecord(FrameResult result, Instant processedAt) {
@@ -384,7 +396,11 @@ public final class InferenceEngine implements AutoCloseable {
                     }
                 }
             }
-            BatchActivity activity = measure ? countActivations(layerBits, shapes, chunk, pass.counted(), scratch) : BatchActivity.NONE;
+            BatchActivity activity = BatchActivity.NONE;
+            if (measure) {
+                LayerOutputs outputs = pinned != null ? pinned.layerOutputs(layers) : LayerOutputs.of(layers, layerBits, shapes);
+                activity = countActivations(outputs, chunk, pass.counted(), scratch);
+            }
             List<FrameResult> results = new ArrayList<>(n);
             // Each decoder output's frame slicing is worked out once per batch, not per frame.
             String[] names = decoderOutputs;
@@ -464,51 +480,63 @@ public final class InferenceEngine implements AutoCloseable {
      * The chunk's activity in every layer, counted for the frames counted (counted[index] true, or every
      * frame when counted is null). Each layer's values are copied as raw float bits into this thread's
      * counter for it: the whole output in one bulk copy when every frame is counted, else only the counted
-     * frames' slices.
+     * frames' slices. Layers are reached by index and each layer's layout is worked out once per output
+     * shape, not per batch: at 10% sampling on the MLP, looking layers up by name in maps and working out
+     * their layouts again cost more than counting the few frames sampled.
      */
-    private BatchActivity countActivations(Map<String, IntBuffer> layerBits, Map<String, long[]> shapes, int[] chunk, boolean[] counted,
-            Scratch scratch) {
+    private BatchActivity countActivations(LayerOutputs outputs, int[] chunk, boolean[] counted, Scratch scratch) {
         int n = chunk.length;
         boolean[] countedByPosition = null;
+        int[] countedPositions = null;
         if (counted != null) {
             countedByPosition = new boolean[n];
+            int[] positions = new int[n];
+            int c = 0;
             for (int f = 0; f < n; f++) {
-                countedByPosition[f] = counted[chunk[f]];
+                if (counted[chunk[f]]) {
+                    countedByPosition[f] = true;
+                    positions[c++] = f;
+                }
             }
+            countedPositions = Arrays.copyOf(positions, c);
         }
-        List<LayerCounts> out = new ArrayList<>(layers.size());
-        for (ReluLayer layer : layers) {
-            IntBuffer source = layerBits.get(layer.name());
+        LayerCounts[] out = new LayerCounts[layers.size()];
+        int k = 0;
+        for (int l = 0; l < out.length; l++) {
+            IntBuffer source = outputs.bits()[l];
             if (source == null) {
                 continue;
             }
-            long[] dims = shapes.get(layer.name());
-            boolean splits = splitsBatch(dims, n);
-            long[] frameShape = splits ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
-            layerFrameShapes.putIfAbsent(layer.name(), frameShape);
-            BatchCounter counter = scratch.counter(layer.name());
-            counter.begin(ActivationCounter.Layout.of(frameShape, layer.unitAxis(frameShape.length)), splits ? n : 1);
+            LayerCounter layer = scratch.counter(l, layers.get(l).name());
+            if (layer.dims != outputs.dims()[l] || layer.frames != n) {
+                long[] dims = outputs.dims()[l];
+                boolean splits = splitsBatch(dims, n);
+                long[] frameShape = splits ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
+                layerFrameShapes.putIfAbsent(layers.get(l).name(), frameShape);
+                layer.remember(dims, n, splits, ActivationCounter.Layout.of(frameShape, layers.get(l).unitAxis(frameShape.length)));
+            }
+            boolean splits = layer.splits;
+            BatchCounter counter = layer.counter;
+            counter.begin(layer.layout, splits ? n : 1);
             // An output without the batch axis is the same for every frame of the batch: counted once.
             LayerCounts counts = counter.newCounts(n, !splits);
             if (!splits) {
                 counter.loadAll(source, 1);
                 counter.count(0, counts);
-            } else if (countedByPosition == null) {
+            } else if (countedPositions == null) {
                 counter.loadAll(source, n);
                 for (int f = 0; f < n; f++) {
                     counter.count(f, counts);
                 }
             } else {
-                for (int f = 0; f < n; f++) {
-                    if (countedByPosition[f]) {
-                        counter.loadFrame(source, f);
-                        counter.count(f, counts);
-                    }
+                for (int f : countedPositions) {
+                    counter.loadFrame(source, f);
+                    counter.count(f, counts);
                 }
             }
-            out.add(counts);
+            out[k++] = counts;
         }
-        return new BatchActivity(out.toArray(LayerCounts[]::new), countedByPosition);
+        return new BatchActivity(k == out.length ? out : Arrays.copyOf(out, k), countedByPosition);
     }
 
     private boolean splitsBatch(long[] dims, int n) {
@@ -592,7 +620,8 @@ public final class InferenceEngine implements AutoCloseable {
         /** Which frames of the chunk last assembled hold a NaN or an infinity, and how many. */
         private boolean[] nonFinite = new boolean[0];
         private int nonFiniteFrames;
-        private final Map<String, BatchCounter> counters = new HashMap<>();
+        /** By layer index. */
+        private LayerCounter[] counters = new LayerCounter[0];
 
         ByteBuffer input(int bytes) {
             if (input == null || input.capacity() < bytes) {
@@ -619,8 +648,39 @@ public final class InferenceEngine implements AutoCloseable {
             return nonFinite;
         }
 
-        BatchCounter counter(String layer) {
-            return counters.computeIfAbsent(layer, BatchCounter::new);
+        LayerCounter counter(int layer, String name) {
+            if (layer >= counters.length) {
+                counters = Arrays.copyOf(counters, layer + 1);
+            }
+            LayerCounter counter = counters[layer];
+            if (counter == null) {
+                counter = new LayerCounter(name);
+                counters[layer] = counter;
+            }
+            return counter;
+        }
+    }
+
+    /**
+     * A layer's counter and the layout it last counted, and for which output: pinned outputs keep one
+     * shape array per batch size, so the same array (compared by identity) and frame count mean the same layout.
+     */
+    private static final class LayerCounter {
+        private final BatchCounter counter;
+        private long[] dims;
+        private int frames;
+        private boolean splits;
+        private ActivationCounter.Layout layout;
+
+        LayerCounter(String layer) {
+            this.counter = new BatchCounter(layer);
+        }
+
+        void remember(long[] outputDims, int frameCount, boolean splitsBatch, ActivationCounter.Layout frameLayout) {
+            this.dims = outputDims;
+            this.frames = frameCount;
+            this.splits = splitsBatch;
+            this.layout = frameLayout;
         }
     }
 

@@ -9,7 +9,9 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import reluflow.engine.model.ReluLayer;
 
 /**
  * The input tensor and output tensors of one batch size, over direct buffers that ONNX Runtime reads
@@ -27,6 +29,8 @@ final class PinnedTensors implements AutoCloseable {
     /** The same outputs' values as raw float bits: ReLU layers are copied out of them in bulk to be counted. */
     final Map<String, IntBuffer> bits = new HashMap<>();
     final Map<String, long[]> shapes;
+    /** The ReLU layers' outputs by layer index, made on the first instrumented batch: the same for every batch. */
+    private LayerOutputs layerOutputs;
 
     private PinnedTensors(String inputName, ByteBuffer input, OnnxTensor inputTensor, Map<String, long[]> shapes) {
         this.input = input;
@@ -63,6 +67,14 @@ final class PinnedTensors implements AutoCloseable {
             pinned.close();
             throw e;
         }
+    }
+
+    /** The ReLU layers' outputs among these tensors, for the engine's layers in their order. */
+    LayerOutputs layerOutputs(List<ReluLayer> layers) {
+        if (layerOutputs == null) {
+            layerOutputs = LayerOutputs.of(layers, bits, shapes);
+        }
+        return layerOutputs;
     }
 
     private static long elements(long[] shape) {

@@ -86,9 +86,9 @@ public final class ActivationCounter {
     static void countMarked(int[] marked, int offset, Layout layout, LayerCounts counts, int position) {
         int slot = counts.slot(position);
         long nonZeros = layout.inner() == 1
-                ? countDense(marked, offset, layout.outer(), layout.units(), counts.fired, slot * counts.words())
-                : countChannels(marked, offset, layout.outer(), layout.units(), layout.inner(), counts.fired, slot * counts.words());
-        counts.zeros[slot] = layout.perFrame() - nonZeros;
+                ? countDense(marked, offset, layout.outer(), layout.units(), counts.data, counts.firedFrom(slot))
+                : countChannels(marked, offset, layout.outer(), layout.units(), layout.inner(), counts.data, counts.firedFrom(slot));
+        counts.setZeros(slot, layout.perFrame() - nonZeros);
     }
 
     /** Each 32-unit group's marks OR into its fired bits, whose popcount is the group's non-zeros. */

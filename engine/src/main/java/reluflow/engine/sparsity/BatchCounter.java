@@ -21,7 +21,8 @@ public final class BatchCounter {
     /** Readies the arrays for a batch of {@code frames} frames of this layout. */
     public void begin(ActivationCounter.Layout layout, int frames) {
         int values = Math.multiplyExact(frames, layout.perFrame());
-        if (!layout.equals(this.layout) || unitBits.length < values) {
+        // The same layout object batch after batch (the engine keeps one per layer and output shape): compared by identity first.
+        if (unitBits.length < values || (layout != this.layout && !layout.equals(this.layout))) {
             this.layout = layout;
             unitBits = ActivationCounter.unitBits(layout, Math.max(frames, unitBits.length / Math.max(1, layout.perFrame())));
             marked = new int[unitBits.length];

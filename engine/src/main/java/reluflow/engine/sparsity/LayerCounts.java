@@ -14,9 +14,11 @@ public final class LayerCounts {
     private final int words;
     /** The layer's output had no batch axis: one count, the same for every frame. */
     private final boolean shared;
-    final long[] zeros;
-    /** Fired-unit bits, {@link #words} longs per position. */
-    final long[] fired;
+    /**
+     * Per position: its count of zeros, then its {@link #words} longs of fired-unit bits. One array per layer
+     * and batch, not two: they are made for every layer of every counted batch.
+     */
+    final long[] data;
 
     /**
      * @param activations activation values per frame
@@ -30,15 +32,14 @@ public final class LayerCounts {
         this.words = (units + 63) >>> 6;
         this.shared = shared;
         int slots = shared ? 1 : positions;
-        this.zeros = new long[slots];
-        this.fired = new long[Math.multiplyExact(slots, words)];
+        this.data = new long[Math.multiplyExact(slots, words + 1)];
     }
 
     /** One frame's activity as counts of a batch of one. */
     public static LayerCounts of(LayerActivity activity) {
         LayerCounts counts = new LayerCounts(activity.layer(), activity.units(), activity.activations(), 1, false);
-        counts.zeros[0] = activity.zeros();
-        System.arraycopy(activity.firedUnits(), 0, counts.fired, 0, counts.words);
+        counts.data[0] = activity.zeros();
+        System.arraycopy(activity.firedUnits(), 0, counts.data, 1, counts.words);
         return counts;
     }
 
@@ -61,7 +62,7 @@ public final class LayerCounts {
     }
 
     public long zeros(int position) {
-        return zeros[slot(position)];
+        return data[slot(position) * (words + 1)];
     }
 
     public float zeroFraction(int position) {
@@ -70,13 +71,22 @@ public final class LayerCounts {
 
     /** Word {@code word} of the frame's fired-unit bits. */
     public long firedWord(int position, int word) {
-        return fired[slot(position) * words + word];
+        return data[firedFrom(slot(position)) + word];
     }
 
     /** The frame's activity as a record of its own: for reports and tests, not the per-frame path. */
     public LayerActivity activity(int position) {
-        int from = slot(position) * words;
-        return new LayerActivity(layer, units, activations, zeros(position), Arrays.copyOfRange(fired, from, from + words));
+        int from = firedFrom(slot(position));
+        return new LayerActivity(layer, units, activations, zeros(position), Arrays.copyOfRange(data, from, from + words));
+    }
+
+    /** Where a slot's fired-unit bits start in {@link #data}. */
+    int firedFrom(int slot) {
+        return slot * (words + 1) + 1;
+    }
+
+    void setZeros(int slot, long zeros) {
+        data[slot * (words + 1)] = zeros;
     }
 
     int slot(int position) {
