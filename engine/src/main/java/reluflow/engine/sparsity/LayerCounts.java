@@ -62,7 +62,7 @@ public final class LayerCounts {
     }
 
     public long zeros(int position) {
-        return data[slot(position) * (words + 1)];
+        return data[zerosAt(slot(position))];
     }
 
     public float zeroFraction(int position) {
@@ -80,13 +80,17 @@ public final class LayerCounts {
         return new LayerActivity(layer, units, activations, zeros(position), Arrays.copyOfRange(data, from, from + words));
     }
 
-    /** Where a slot's fired-unit bits start in {@link #data}. */
+    /** Where a slot's fired-unit bits start in {@link #data}: right after its count of zeros. */
     int firedFrom(int slot) {
-        return slot * (words + 1) + 1;
+        return zerosAt(slot) + 1;
     }
 
     void setZeros(int slot, long zeros) {
-        data[slot * (words + 1)] = zeros;
+        data[zerosAt(slot)] = zeros;
+    }
+
+    private int zerosAt(int slot) {
+        return slot * (words + 1);
     }
 
     int slot(int position) {
