@@ -71,6 +71,8 @@ public final class InferenceEngine implements AutoCloseable {
     private final String[] decoderOutputs;
     private final Set<String> instrumentedOutputs;
     private final Set<String> layerNames;
+    /** The layers' names in their order, shared by every batch's activity. */
+    private final String[] layerNameArray;
     private final Map<String, long[]> layerFrameShapes = new ConcurrentHashMap<>();
     private final String providerUsed;
     private final ThreadLocal<Scratch> scratchByThread = ThreadLocal.withInitial(Scratch::new);
@@ -134,6 +136,7 @@ public final class InferenceEngine implements AutoCloseable {
             layers.forEach(l -> all.add(l.name()));
             this.instrumentedOutputs = Set.copyOf(all);
             this.layerNames = layers.stream().map(ReluLayer::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            this.layerNameArray = layers.stream().map(ReluLayer::name).toArray(String[]::new);
             warmUp();
         } catch (EngineException | RuntimeException e) {
             closeQuietly(plain);
@@ -486,16 +489,18 @@ public final class InferenceEngine implements AutoCloseable {
      */
     private BatchActivity countActivations(LayerOutputs outputs, int[] chunk, boolean[] counted, Scratch scratch) {
         int n = chunk.length;
-        boolean[] countedByPosition = null;
+        int[] slotOfPosition = null;
         int[] countedPositions = null;
         if (counted != null) {
-            countedByPosition = new boolean[n];
+            slotOfPosition = new int[n];
             int[] positions = new int[n];
             int c = 0;
             for (int f = 0; f < n; f++) {
                 if (counted[chunk[f]]) {
-                    countedByPosition[f] = true;
+                    slotOfPosition[f] = c;
                     positions[c++] = f;
+                } else {
+                    slotOfPosition[f] = -1;
                 }
             }
             countedPositions = Arrays.copyOf(positions, c);
@@ -508,27 +513,28 @@ public final class InferenceEngine implements AutoCloseable {
                 continue;
             }
             LayerCounter layer = scratch.counter(l, layers.get(l).name());
-            if (layer.dims != outputs.dims()[l] || layer.frames != n) {
-                long[] dims = outputs.dims()[l];
-                boolean splits = splitsBatch(dims, n);
-                long[] frameShape = splits ? Arrays.copyOfRange(dims, 1, dims.length) : dims;
-                layerFrameShapes.putIfAbsent(layers.get(l).name(), frameShape);
-                layer.remember(dims, n, splits, ActivationCounter.Layout.of(frameShape, layers.get(l).unitAxis(frameShape.length)));
+            long[] dims = outputs.dims()[l];
+            if (layer.dims != dims || layer.frames != n) {
+                layer.follow(dims, n, splitsBatch(dims, n), layers.get(l));
+                layerFrameShapes.putIfAbsent(layers.get(l).name(), layer.frameShape);
             }
             boolean splits = layer.splits;
             BatchCounter counter = layer.counter;
             counter.begin(layer.layout, splits ? n : 1);
-            // An output without the batch axis is the same for every frame of the batch: counted once.
-            LayerCounts counts = counter.newCounts(n, !splits);
+            LayerCounts counts;
             if (!splits) {
+                // An output without the batch axis is the same for every frame of the batch: counted once.
+                counts = counter.newCounts(n, true);
                 counter.loadAll(source, 1);
                 counter.count(0, counts);
             } else if (countedPositions == null) {
+                counts = counter.newCounts(n, false);
                 counter.loadAll(source, n);
                 for (int f = 0; f < n; f++) {
                     counter.count(f, counts);
                 }
             } else {
+                counts = counter.newCounts(slotOfPosition, countedPositions.length);
                 for (int f : countedPositions) {
                     counter.loadFrame(source, f);
                     counter.count(f, counts);
@@ -536,7 +542,11 @@ public final class InferenceEngine implements AutoCloseable {
             }
             out[k++] = counts;
         }
-        return new BatchActivity(k == out.length ? out : Arrays.copyOf(out, k), countedByPosition);
+        if (k == out.length) {
+            return new BatchActivity(out, layerNameArray, slotOfPosition);
+        }
+        LayerCounts[] returned = Arrays.copyOf(out, k);
+        return new BatchActivity(returned, Arrays.stream(returned).map(LayerCounts::layer).toArray(String[]::new), slotOfPosition);
     }
 
     private boolean splitsBatch(long[] dims, int n) {
@@ -664,23 +674,32 @@ public final class InferenceEngine implements AutoCloseable {
     /**
      * A layer's counter and the layout it last counted, and for which output: pinned outputs keep one
      * shape array per batch size, so the same array (compared by identity) and frame count mean the same layout.
+     * A new array or count whose frame shape is the same keeps the layout object too: at 10% sampling, batches
+     * split into runs of varying sizes, and working the layout out again for each (then comparing it field by
+     * field in {@link BatchCounter#begin}) was a visible share of counting the few frames sampled.
      */
     private static final class LayerCounter {
         private final BatchCounter counter;
         private long[] dims;
         private int frames;
         private boolean splits;
+        private long[] frameShape;
         private ActivationCounter.Layout layout;
 
         LayerCounter(String layer) {
             this.counter = new BatchCounter(layer);
         }
 
-        void remember(long[] outputDims, int frameCount, boolean splitsBatch, ActivationCounter.Layout frameLayout) {
-            this.dims = outputDims;
-            this.frames = frameCount;
-            this.splits = splitsBatch;
-            this.layout = frameLayout;
+        void follow(long[] outputDims, int frameCount, boolean splitsBatch, ReluLayer layer) {
+            int from = splitsBatch ? 1 : 0;
+            if (layout == null || splitsBatch != splits
+                    || !Arrays.equals(outputDims, from, outputDims.length, frameShape, 0, frameShape.length)) {
+                frameShape = Arrays.copyOfRange(outputDims, from, outputDims.length);
+                layout = ActivationCounter.Layout.of(frameShape, layer.unitAxis(frameShape.length));
+                splits = splitsBatch;
+            }
+            dims = outputDims;
+            frames = frameCount;
         }
     }
 

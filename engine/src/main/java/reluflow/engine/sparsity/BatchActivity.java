@@ -9,21 +9,25 @@ import java.util.List;
  */
 public final class BatchActivity {
     /** A batch where no frame was counted. */
-    public static final BatchActivity NONE = new BatchActivity(new LayerCounts[0], new boolean[0]);
+    public static final BatchActivity NONE = new BatchActivity(new LayerCounts[0], new String[0], null);
 
     private final LayerCounts[] layers;
     private final String[] layerNames;
-    /** By position; null: every position. */
-    private final boolean[] counted;
+    /** By position, its slot in the counts or -1 when not counted; null: every position was counted. */
+    private final int[] slotOfPosition;
 
-    /** @param counted by position, whether the frame was counted; null when every frame was */
-    public BatchActivity(LayerCounts[] layers, boolean[] counted) {
-        this.layers = layers;
-        this.counted = counted;
-        this.layerNames = new String[layers.length];
-        for (int l = 0; l < layers.length; l++) {
-            layerNames[l] = layers[l].layer();
+    /**
+     * @param layerNames the layers' names in their order: kept, not copied (an engine passes the same array for every batch)
+     * @param slotOfPosition by position, its slot in the layers' counts, -1 when the frame was not counted; null when every
+     *     frame was
+     */
+    public BatchActivity(LayerCounts[] layers, String[] layerNames, int[] slotOfPosition) {
+        if (layerNames.length != layers.length) {
+            throw new IllegalArgumentException(layers.length + " layers but " + layerNames.length + " names");
         }
+        this.layers = layers;
+        this.layerNames = layerNames;
+        this.slotOfPosition = slotOfPosition;
     }
 
     /** The layers' names, in the order of {@link #layers}: shared, not to be modified. */
@@ -33,7 +37,7 @@ public final class BatchActivity {
 
     /** Whether the frame at this position was counted (and the model has layers to count). */
     public boolean counted(int position) {
-        return layers.length > 0 && (counted == null || counted[position]);
+        return layers.length > 0 && (slotOfPosition == null || slotOfPosition[position] >= 0);
     }
 
     /** The layers' counts; read a frame's with its position, when {@link #counted} says it was. */

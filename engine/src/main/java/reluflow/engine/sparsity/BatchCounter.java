@@ -48,6 +48,11 @@ public final class BatchCounter {
         return new LayerCounts(layer, layout.units(), layout.perFrame(), frames, shared);
     }
 
+    /** Counts for only some frames of a batch: see {@link LayerCounts#LayerCounts(String, int, long, int[], int)}. */
+    public LayerCounts newCounts(int[] slotOfPosition, int slots) {
+        return new LayerCounts(layer, layout.units(), layout.perFrame(), slotOfPosition, slots);
+    }
+
     /** Counts frame {@code frame}, loaded since {@link #begin}, into its position of the counts. */
     public void count(int frame, LayerCounts counts) {
         ActivationCounter.countMarked(marked, frame * layout.perFrame(), layout, counts, frame);

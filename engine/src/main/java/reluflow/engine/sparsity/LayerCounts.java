@@ -3,9 +3,10 @@ package reluflow.engine.sparsity;
 import java.util.Arrays;
 
 /**
- * One ReLU layer's activity in the frames of one batch, in flat arrays indexed by the frame's position in
- * the batch: no object per frame and layer (on a small MLP those objects cost as much as counting). A
- * position of a frame that was not counted holds nothing meaningful; {@link BatchActivity} says which were.
+ * One ReLU layer's activity in the counted frames of one batch, in one flat array of slots: no object per
+ * frame and layer (on a small MLP those objects cost as much as counting). A frame is read by its position in
+ * the batch. When only some frames were counted, only they have a slot (at 10% sampling, 3 slots of a batch of
+ * 32, not 32); {@link BatchActivity} says which positions were counted, and reading another is an error.
  */
 public final class LayerCounts {
     private final String layer;
@@ -14,6 +15,8 @@ public final class LayerCounts {
     private final int words;
     /** The layer's output had no batch axis: one count, the same for every frame. */
     private final boolean shared;
+    /** Each position's slot, -1 where not counted; null: a position is its own slot. Shared by a batch's layers. */
+    private final int[] slotOfPosition;
     /**
      * Per position: its count of zeros, then its {@link #words} longs of fired-unit bits. One array per layer
      * and batch, not two: they are made for every layer of every counted batch.
@@ -26,12 +29,26 @@ public final class LayerCounts {
      * @param shared whether the output lacks the batch axis (then one count serves every position)
      */
     public LayerCounts(String layer, int units, long activations, int positions, boolean shared) {
+        this(layer, units, activations, shared ? 1 : positions, shared, null);
+    }
+
+    /**
+     * Counts of only some positions of a batch.
+     *
+     * @param slotOfPosition by position, its slot in 0..slots-1, or -1 for a position not counted; kept, not copied
+     * @param slots positions counted
+     */
+    public LayerCounts(String layer, int units, long activations, int[] slotOfPosition, int slots) {
+        this(layer, units, activations, slots, false, slotOfPosition);
+    }
+
+    private LayerCounts(String layer, int units, long activations, int slots, boolean shared, int[] slotOfPosition) {
         this.layer = layer;
         this.units = units;
         this.activations = activations;
         this.words = (units + 63) >>> 6;
         this.shared = shared;
-        int slots = shared ? 1 : positions;
+        this.slotOfPosition = slotOfPosition;
         this.data = new long[Math.multiplyExact(slots, words + 1)];
     }
 
@@ -94,6 +111,16 @@ public final class LayerCounts {
     }
 
     int slot(int position) {
-        return shared ? 0 : position;
+        if (shared) {
+            return 0;
+        }
+        if (slotOfPosition == null) {
+            return position;
+        }
+        int slot = slotOfPosition[position];
+        if (slot < 0) {
+            throw new IllegalArgumentException("position " + position + " of the batch was not counted in layer " + layer);
+        }
+        return slot;
     }
 }

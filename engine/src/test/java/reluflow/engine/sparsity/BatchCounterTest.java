@@ -1,6 +1,7 @@
 package reluflow.engine.sparsity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,7 +9,10 @@ import java.nio.IntBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** One counter reused across batches of changing sizes and layouts, loading all frames or only some, against the definition. */
+/**
+ * One counter reused across batches of changing sizes and layouts, loading all frames or only some (then counted into
+ * slots of their own), against the definition.
+ */
 class BatchCounterTest {
 
     @Test
@@ -17,19 +21,28 @@ class BatchCounterTest {
         BatchCounter counter = new BatchCounter("layer");
         // {frames, outer, units, inner}: growing, shrinking, and switching between dense and conv-like layouts.
         int[][] batches = {{32, 1, 24, 1}, {8, 1, 24, 1}, {64, 1, 24, 1}, {5, 1, 70, 1}, {3, 2, 33, 1}, {4, 1, 6, 9}, {32, 1, 24, 1}};
+        boolean loadOnlySome = false;
         for (int[] batch : batches) {
+            loadOnlySome = !loadOnlySome;
             int frames = batch[0];
             long[] frameShape = {batch[1], batch[2], batch[3]};
             ActivationCounter.Layout layout = ActivationCounter.Layout.of(frameShape, 1);
             float[] values = randomActivations(random, frames * layout.perFrame());
-            boolean loadOnlySome = random.nextBoolean();
             counter.begin(layout, frames);
-            LayerCounts counts = counter.newCounts(frames, false);
+            // Loading only some frames, as at a sampling rate below 1: only every third frame has a slot.
+            int[] slotOfPosition = new int[frames];
+            for (int f = 0; f < frames; f++) {
+                slotOfPosition[f] = f % 3 == 0 ? f / 3 : -1;
+            }
+            LayerCounts counts = loadOnlySome ? counter.newCounts(slotOfPosition, (frames + 2) / 3) : counter.newCounts(frames, false);
             if (!loadOnlySome) {
                 counter.loadAll(output(values), frames);
             }
             for (int f = 0; f < frames; f++) {
                 if (loadOnlySome && f % 3 != 0) {
+                    int uncounted = f;
+                    assertThatThrownBy(() -> counts.zeros(uncounted)).isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("position " + f + " of the batch was not counted");
                     continue;
                 }
                 if (loadOnlySome) {
