@@ -74,9 +74,7 @@ public class ActivationCounterBenchmark {
         counter.begin(layout, FRAMES);
         counter.loadAll(output, FRAMES);
         LayerCounts counts = counter.newCounts(FRAMES, false);
-        for (int f = 0; f < FRAMES; f++) {
-            counter.count(f, counts);
-        }
+        counter.countAll(FRAMES, counts);
         return counts;
     }
 }

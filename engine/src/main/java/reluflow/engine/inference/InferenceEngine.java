@@ -530,9 +530,7 @@ public final class InferenceEngine implements AutoCloseable {
             } else if (countedPositions == null) {
                 counts = counter.newCounts(n, false);
                 counter.loadAll(source, n);
-                for (int f = 0; f < n; f++) {
-                    counter.count(f, counts);
-                }
+                counter.countAll(n, counts);
             } else {
                 counts = counter.newCounts(slotOfPosition, countedPositions.length);
                 for (int f : countedPositions) {

@@ -91,6 +91,27 @@ public final class ActivationCounter {
         counts.setZeros(slot, layout.perFrame() - nonZeros);
     }
 
+    /**
+     * The first {@code frames} frames that {@link #mark} marked, each into its own position of the counts (not
+     * shared, every position a slot): one call per layer and batch, the frame's offsets stepped rather than
+     * worked out per frame.
+     */
+    static void countAllMarked(int[] marked, int frames, Layout layout, LayerCounts counts) {
+        if (!counts.slotPerPosition()) {
+            throw new IllegalArgumentException("counts of layer " + counts.layer() + " do not have a slot for every position");
+        }
+        int perFrame = layout.perFrame();
+        int stride = counts.words() + 1;
+        long[] data = counts.data;
+        int zerosAt = 0;
+        for (int f = 0, offset = 0; f < frames; f++, offset += perFrame, zerosAt += stride) {
+            long nonZeros = layout.inner() == 1
+                    ? countDense(marked, offset, layout.outer(), layout.units(), data, zerosAt + 1)
+                    : countChannels(marked, offset, layout.outer(), layout.units(), layout.inner(), data, zerosAt + 1);
+            data[zerosAt] = perFrame - nonZeros;
+        }
+    }
+
     /** Each 32-unit group's marks OR into its fired bits, whose popcount is the group's non-zeros. */
     private static long countDense(int[] marked, int offset, int outer, int units, long[] fired, int firedFrom) {
         long nonZeros = 0;

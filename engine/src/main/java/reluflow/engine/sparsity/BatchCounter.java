@@ -53,6 +53,11 @@ public final class BatchCounter {
         return new LayerCounts(layer, layout.units(), layout.perFrame(), slotOfPosition, slots);
     }
 
+    /** Counts the first {@code frames} frames, loaded by {@link #loadAll}, each into its position of the counts. */
+    public void countAll(int frames, LayerCounts counts) {
+        ActivationCounter.countAllMarked(marked, frames, layout, counts);
+    }
+
     /** Counts frame {@code frame}, loaded since {@link #begin}, into its position of the counts. */
     public void count(int frame, LayerCounts counts) {
         ActivationCounter.countMarked(marked, frame * layout.perFrame(), layout, counts, frame);

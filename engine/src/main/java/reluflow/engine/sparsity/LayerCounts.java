@@ -110,6 +110,11 @@ public final class LayerCounts {
         return slot * (words + 1);
     }
 
+    /** Whether each position of the batch is its own slot: neither shared by all nor only some counted. */
+    boolean slotPerPosition() {
+        return !shared && slotOfPosition == null;
+    }
+
     int slot(int position) {
         if (shared) {
             return 0;

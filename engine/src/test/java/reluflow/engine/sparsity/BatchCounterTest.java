@@ -36,7 +36,9 @@ class BatchCounterTest {
             }
             LayerCounts counts = loadOnlySome ? counter.newCounts(slotOfPosition, (frames + 2) / 3) : counter.newCounts(frames, false);
             if (!loadOnlySome) {
+                // Every frame loaded and counted in one call, as the engine does when it samples every frame.
                 counter.loadAll(output(values), frames);
+                counter.countAll(frames, counts);
             }
             for (int f = 0; f < frames; f++) {
                 if (loadOnlySome && f % 3 != 0) {
@@ -47,9 +49,9 @@ class BatchCounterTest {
                 }
                 if (loadOnlySome) {
                     counter.loadFrame(output(values), f);
+                    counter.count(f, counts);
                 }
                 LayerActivity expected = definition(values, f * layout.perFrame(), batch[1], batch[2], batch[3]);
-                counter.count(f, counts);
                 LayerActivity actual = counts.activity(f);
                 assertThat(counts.zeros(f)).isEqualTo(expected.zeros());
                 assertThat(actual.zeros()).as("batch %s frame %d", java.util.Arrays.toString(batch), f).isEqualTo(expected.zeros());
@@ -58,6 +60,16 @@ class BatchCounterTest {
                 assertThat(actual.units()).isEqualTo(batch[2]);
             }
         }
+    }
+
+    @Test
+    void countingEveryFrameAtOnceNeedsASlotForEveryPosition() {
+        BatchCounter counter = new BatchCounter("layer");
+        counter.begin(ActivationCounter.Layout.of(new long[] {8}, 0), 4);
+        counter.loadAll(output(new float[32]), 4);
+        LayerCounts some = counter.newCounts(new int[] {0, -1, 1, -1}, 2);
+        assertThatThrownBy(() -> counter.countAll(4, some)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("do not have a slot for every position");
     }
 
     private static float[] randomActivations(Random random, int count) {
