@@ -93,8 +93,9 @@ public final class ActivationCounter {
 
     /**
      * The first {@code frames} frames that {@link #mark} marked, each into its own position of the counts (not
-     * shared, every position a slot): one call per layer and batch, the frame's offsets stepped rather than
-     * worked out per frame.
+     * shared, every position a slot): one call per layer and batch, the frames' offsets stepped rather than
+     * worked out per frame. The same per-frame steps as {@link #countMarked}, written out: with them in a shared
+     * method, `ActivationCounterBenchmark` ran 10-30% slower and far noisier (32 units 511-642 against 451-473 ns).
      */
     static void countAllMarked(int[] marked, int frames, Layout layout, LayerCounts counts) {
         if (!counts.slotPerPosition()) {
