@@ -466,8 +466,8 @@ public final class BenchCommand implements Callable<Integer> {
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
-    /** MemAvailable from /proc/meminfo, or 0 where there is none. */
-    private static long availableMemoryBytes() throws IOException {
+    /** MemAvailable from /proc/meminfo, or 0 where there is none or it cannot be read. */
+    static long availableMemoryBytes() {
         Path meminfo = Path.of("/proc/meminfo");
         if (!Files.isReadable(meminfo)) {
             return 0;
@@ -476,6 +476,8 @@ public final class BenchCommand implements Callable<Integer> {
             return lines.filter(l -> l.startsWith("MemAvailable:"))
                     .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
                     .findFirst().orElse(0L);
+        } catch (IOException | UncheckedIOException | NumberFormatException unreadable) {
+            return 0;
         }
     }
 

@@ -65,6 +65,10 @@ final class KafkaBench {
                           Map<String, Latency> latency) {
     }
 
+    /** Memory a run may fill, in GB: see {@link #awaitMemoryForARun}. */
+    static final int MEMORY_PER_RUN_GB = 7;
+    private static final int MEMORY_WAIT_SECONDS = 300;
+
     private final KafkaBroker broker;
     private final BenchModel model;
     private final List<Frame> pool;
@@ -102,6 +106,7 @@ final class KafkaBench {
      * memory. A failed deletion never hides the measurement's own failure.
      */
     private <T> T onTopics(List<String> topics, Callable<T> measurement) throws Exception {
+        awaitMemoryForARun();
         T result;
         try {
             result = measurement.call();
@@ -378,6 +383,34 @@ final class KafkaBench {
                 latencies[count - 1], percentile(inJob, 50), percentile(inJob, 99), percentile(afterJob, 50), percentile(afterJob, 99),
                 batchSizes / (double) count, percentile(inferenceMicros, 50) / 1000.0, percentile(inferenceMicros, 99) / 1000.0,
                 percentile(fromAppend, 50), percentile(fromAppend, 99), cpu);
+    }
+
+    /**
+     * Waits, before a run, until the machine has {@link #MEMORY_PER_RUN_GB} GB available. The broker deletes a
+     * finished run's topics, but its log directories go only later, in batches: with the log in /dev/shm (memory),
+     * the Crayfish-shaped model's runs (about 4-5 GB of frames each, the latency phases included) left 14-19 GB of
+     * deleted logs on a 24 GB machine within minutes, and one full bench was killed for memory. The wait happens
+     * between runs, outside every timed part, and only when memory is short; with the log on disk it never waits.
+     */
+    private static void awaitMemoryForARun() throws InterruptedException {
+        long needed = (long) MEMORY_PER_RUN_GB << 30;
+        long available = BenchCommand.availableMemoryBytes();
+        if (available == 0 || available >= needed) {
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(MEMORY_WAIT_SECONDS);
+        while (available < needed) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(String.format("only %.1f GB of memory available after waiting %d s for the broker to "
+                        + "delete earlier runs' logs; a run needs %d GB: free memory, or keep the broker's log on disk (--broker-dir)",
+                        available / (double) (1L << 30), MEMORY_WAIT_SECONDS, MEMORY_PER_RUN_GB));
+            }
+            Thread.sleep(200);
+            available = BenchCommand.availableMemoryBytes();
+        }
+        System.err.printf("bench: waited %.1f s for the broker to delete earlier runs' logs (%d GB of memory available again)%n",
+                (System.nanoTime() - start) / 1e9, MEMORY_PER_RUN_GB);
     }
 
     /**
