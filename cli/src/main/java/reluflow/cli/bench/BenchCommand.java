@@ -247,7 +247,8 @@ public final class BenchCommand implements Callable<Integer> {
                 try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Settings.defaults()
                         .withDataDir(brokerData)
                         .withBrokerProperty("log.segment.bytes", Integer.toString(SEGMENT_BYTES))
-                        // A deleted run's topics leave the log directory at once, not a minute later.
+                        // Not Kafka's minute: a deleted run's logs are meant to go at once. They still go in batches,
+                        // later (1000 measured the same), so each run first waits for memory (KafkaBench.awaitMemoryForARun).
                         .withBrokerProperty("file.delete.delay.ms", "0"))) {
                     for (BenchModel model : loaded.values()) {
                         ObjectNode m = (ObjectNode) modelsNode.get(model.name);

@@ -390,7 +390,8 @@ final class KafkaBench {
      * finished run's topics, but its log directories go only later, in batches: with the log in /dev/shm (memory),
      * the Crayfish-shaped model's runs (about 4-5 GB of frames each, the latency phases included) left 14-19 GB of
      * deleted logs on a 24 GB machine within minutes, and one full bench was killed for memory. The wait happens
-     * between runs, outside every timed part, and only when memory is short; with the log on disk it never waits.
+     * between runs, outside every timed part, and only when memory is short: a log on disk sits in the page cache, which
+     * counts as available, so there it waits only when something else holds the memory.
      */
     private static void awaitMemoryForARun() throws InterruptedException {
         long needed = (long) MEMORY_PER_RUN_GB << 30;
