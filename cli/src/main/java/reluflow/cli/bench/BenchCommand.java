@@ -252,7 +252,7 @@ public final class BenchCommand implements Callable<Integer> {
                         .withBrokerProperty("file.delete.delay.ms", "0"))) {
                     for (BenchModel model : loaded.values()) {
                         ObjectNode m = (ObjectNode) modelsNode.get(model.name);
-                        KafkaBench kafka = new KafkaBench(broker, model);
+                        KafkaBench kafka = new KafkaBench(broker, model, err);
                         // Enough frames that the timed second half lasts seconds at each model's rate.
                         int preload = preloadOption != null ? preloadOption : model.defaultFrames;
                         m.put("frames", preload);

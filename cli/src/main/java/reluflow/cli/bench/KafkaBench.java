@@ -1,5 +1,6 @@
 package reluflow.cli.bench;
 
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,8 @@ final class KafkaBench {
     private static final int MEMORY_WAIT_SECONDS = 300;
 
     private final KafkaBroker broker;
+    /** Where the bench says what it is doing: the command's error stream. */
+    private final PrintWriter progress;
     private final BenchModel model;
     private final List<Frame> pool;
     /** The pool's frames pre-encoded for the paced sender, and their keys. */
@@ -77,8 +80,9 @@ final class KafkaBench {
     private final byte[][] keys;
     private int topics;
 
-    KafkaBench(KafkaBroker broker, BenchModel model) {
+    KafkaBench(KafkaBroker broker, BenchModel model, PrintWriter progress) {
         this.broker = broker;
+        this.progress = progress;
         this.model = model;
         this.pool = model.frames(POOL);
         this.templates = new FrameTemplate[POOL];
@@ -393,7 +397,7 @@ final class KafkaBench {
      * between runs, outside every timed part, and only when memory is short: a log on disk sits in the page cache, which
      * counts as available, so there it waits only when something else holds the memory.
      */
-    private static void awaitMemoryForARun() throws InterruptedException {
+    private void awaitMemoryForARun() throws InterruptedException {
         long needed = (long) MEMORY_PER_RUN_GB << 30;
         long available = BenchCommand.availableMemoryBytes();
         if (available == 0 || available >= needed) {
@@ -410,8 +414,9 @@ final class KafkaBench {
             Thread.sleep(200);
             available = BenchCommand.availableMemoryBytes();
         }
-        System.err.printf("bench: waited %.1f s for the broker to delete earlier runs' logs (%d GB of memory available again)%n",
+        progress.printf("bench: waited %.1f s for the broker to delete earlier runs' logs (%d GB of memory available again)%n",
                 (System.nanoTime() - start) / 1e9, MEMORY_PER_RUN_GB);
+        progress.flush();
     }
 
     /**
