@@ -37,8 +37,15 @@ import reluflow.kafka.KafkaBroker;
                 "Pipeline runs use AT_LEAST_ONCE: exactly-once results only become readable at each checkpoint, so its "
                 + "latency is bounded below by checkpoint.interval, not by the pipeline."})
 public final class BenchCommand implements Callable<Integer> {
-    /** Rounds the raw and engine measurements of one batch size are interleaved over. */
-    static final int ROUNDS = 9;
+    /**
+     * Length of one variant's turn in the raw and engine measurements of one batch size, which run interleaved in rounds
+     * of such turns. This machine's speed drifts by 10-40% within seconds (the same engine's batches, timed one by one):
+     * in 9 rounds of a ninth of --duration each, a turn of 0.3-0.5 s often met another speed than its neighbours, and
+     * ratios that paired batches put at 0.99 read 0.97-0.98 (see README.md).
+     */
+    static final double TURN_SECONDS = 0.025;
+    /** Rounds at the least, however short --duration. */
+    static final int MIN_ROUNDS = 9;
     static final double STUDY_PER_SLOT = CrayfishModel.STUDY_FRAMES_PER_SECOND_PER_SLOT;
     /**
      * The JIT's share of the CPU, while paced, under which the JVM counts as warm. A TaskManager that has run for
@@ -65,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> models;
 
     @Option(names = "--duration", description = "Seconds per raw/engine figure, after a warm-up of a third of it; the raw loop "
-            + "and the three engine variants of a batch size run interleaved in " + ROUNDS + " rounds (default: 1.5; --quick: 0.4).")
+            + "and the three engine variants of a batch size run interleaved in rounds of " + (int) (TURN_SECONDS * 1000) + " ms turns (default: 1.5; --quick: 0.4).")
     Double duration;
 
     @Option(names = "--frames", description = "Frames pre-loaded for the Kafka ceiling and each pipeline throughput run; the "
@@ -178,7 +185,8 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("quick", quick);
         settings.put("measurement_seconds", seconds);
         settings.put("warmup_seconds", warmup);
-        settings.put("interleaved_rounds", ROUNDS);
+        settings.put("interleaved_rounds", rounds(seconds));
+        settings.put("interleaved_turn_ms", TURN_SECONDS * 1000);
         settings.put("frames", preloadOption == null ? "per model: " + BenchModel.DEFAULT_FRAMES : preloadOption.toString());
         settings.put("latency_seconds", latencySecs);
         settings.put("pipeline_warmup_max_seconds", warmupMaxSecs);
@@ -228,7 +236,7 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int b : batchSizes) {
                     progress(err, "%s batch %d: raw, engine plain / every frame / 10%%", model.name, b);
                     InferenceBench.Rates rates = InferenceBench.measure(model, files.get(model.name), pool, b, threads, warmup, seconds,
-                            ROUNDS);
+                            rounds(seconds));
                     raw.put(Integer.toString(b), rates.raw());
                     rawInstrumented.put(Integer.toString(b), rates.rawInstrumented());
                     plain.put(Integer.toString(b), rates.plain());
@@ -440,6 +448,11 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
+    }
+
+    /** Interleaved rounds for --duration seconds: one turn of {@link #TURN_SECONDS} per variant and round. */
+    static int rounds(double seconds) {
+        return Math.max(MIN_ROUNDS, (int) Math.round(seconds / TURN_SECONDS));
     }
 
     private static void progress(PrintWriter err, String format, Object... args) {

@@ -194,13 +194,13 @@ final class BenchReport {
         out.printf("/proc/loadavg at start: %s; at end: %s (the machine is shared: other work competes for the cores)%n",
                 machine.get("load_average_at_start").asText(), machine.get("load_average_at_end").asText());
 
-        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up, the five of a row interleaved in %d rounds, each "
+        out.printf("%nModel alone, frames/s (%.1f s per figure after %.1f s warm-up, the five of a row interleaved in %d rounds of %.0f ms turns, each "
                 + "ratio the median of the rounds' ratios; "
                 + "engine = InferenceEngine.infer, instrumented = sparsity measured on every frame / on 10%%; ORT instr./raw = "
                 + "ONNX Runtime alone on the graph with every ReLU output exposed over the plain graph: what instrumenting costs "
                 + "ONNX Runtime itself)%n",
                 settings.get("measurement_seconds").asDouble(), settings.get("warmup_seconds").asDouble(),
-                settings.path("interleaved_rounds").asInt(1));
+                settings.path("interleaved_rounds").asInt(1), settings.path("interleaved_turn_ms").asDouble());
         out.printf("%-9s %5s %11s %11s %7s %11s %7s %11s %7s %15s%n", "model", "batch", "raw ORT", "engine", "/raw",
                 "every frame", "/plain", "10%", "/plain", "ORT instr./raw");
         JsonNode models = root.get("models");

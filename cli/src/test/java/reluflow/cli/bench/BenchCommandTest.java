@@ -127,6 +127,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void interleavesTheModelAloneInShortTurnsAndNeverFewerThanNineRounds() {
+        // One turn of 25 ms per variant and round: the default --duration 1.5 s is 60 rounds, --quick's 0.4 s 16.
+        assertThat(BenchCommand.rounds(1.5)).isEqualTo(60);
+        assertThat(BenchCommand.rounds(0.4)).isEqualTo(16);
+        assertThat(BenchCommand.rounds(3.0)).isEqualTo(120);
+        assertThat(BenchCommand.rounds(0.05)).isEqualTo(BenchCommand.MIN_ROUNDS);
+    }
+
+    @Test
     void refusesABrokerDirectoryThatIsNotThere() {
         CommandLine cli = Main.commandLine();
         StringWriter err = new StringWriter();
