@@ -44,6 +44,8 @@ public final class BenchCommand implements Callable<Integer> {
      * ratios that paired batches put at 0.99 read 0.97-0.98 (see README.md).
      */
     static final double TURN_SECONDS = 0.025;
+    /** The pipeline runs' batch.max-size, and the batch ONNX Runtime's two-session scaling is measured at. */
+    static final int PIPELINE_BATCH = 32;
     /** Rounds at the least, however short --duration. */
     static final int MIN_ROUNDS = 9;
     static final double STUDY_PER_SLOT = CrayfishModel.STUDY_FRAMES_PER_SECOND_PER_SLOT;
@@ -197,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("intra_op_threads", threads);
         settings.put("pipeline_sample_rate", pipelineSampleRate);
         settings.put("pipeline_delivery", "AT_LEAST_ONCE");
-        settings.put("pipeline_batch_max_size", 32);
+        settings.put("pipeline_batch_max_size", PIPELINE_BATCH);
         settings.put("pipeline_batch_auto_size", !"false".equalsIgnoreCase(jobSettings.getOrDefault("batch.auto-size", "true")));
         settings.put("pipeline_batch_max_wait_ms", 10);
         settings.put("pipeline_checkpoint_interval_s", 10);
@@ -244,6 +246,17 @@ public final class BenchCommand implements Callable<Integer> {
                     sampled.put(Integer.toString(b), rates.sampled10());
                     ObjectNode round = rounds.putObject(Integer.toString(b));
                     rates.rounds().forEach((variant, perRound) -> Arrays.stream(perRound).forEach(round.putArray(variant)::add));
+                }
+                if (pars.contains(2)) {
+                    progress(err, "%s batch %d: raw, one session on one thread / two on two", model.name, PIPELINE_BATCH);
+                    InferenceBench.Scaling scaling = InferenceBench.twoSessionScaling(model, PIPELINE_BATCH, threads, warmup, TURN_SECONDS,
+                            rounds(seconds));
+                    ObjectNode two = m.putObject("raw_two_sessions");
+                    two.put("batch", PIPELINE_BATCH);
+                    two.put("one_session_frames_per_s", scaling.oneSession());
+                    two.put("two_sessions_frames_per_s", scaling.twoSessions());
+                    two.put("two_over_one", scaling.ratio());
+                    Arrays.stream(scaling.roundRatios()).forEach(two.putArray("rounds_two_over_one")::add);
                 }
             }
             if (!skipPipeline) {

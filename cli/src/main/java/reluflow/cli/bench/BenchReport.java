@@ -90,7 +90,7 @@ final class BenchReport {
                 ratios.put("p2_over_p1", scale);
                 if (name.equals("cnn")) {
                     target(targets, name, "parallelism2/parallelism1 (2 slots x " + root.get("settings").get("intra_op_threads").asInt()
-                            + " threads, " + root.get("machine").get("cores").asInt() + " cores)", scale, 1.7, true);
+                            + " threads, " + root.get("machine").get("cores").asInt() + " cores" + twoSessions(m) + ")", scale, 1.7, true);
                 }
             }
             if (name.equals("crayfish")) {
@@ -107,6 +107,12 @@ final class BenchReport {
                 target(targets, name, "end-to-end per slot / study's 1,100 frames/s (" + best + ")", vsStudy.get(best).asDouble(), 20, true);
             }
         }
+    }
+
+    /** ONNX Runtime's own two-session scaling, where measured, for the lines that give parallelism 2 / 1. */
+    private static String twoSessions(JsonNode model) {
+        JsonNode two = model.get("raw_two_sessions");
+        return two == null ? "" : String.format("; raw ORT two sessions / one: %.2f", two.get("two_over_one").asDouble());
     }
 
     /**
@@ -215,6 +221,12 @@ final class BenchReport {
             if (r.has("batch32_over_batch1")) {
                 out.printf("%-9s batch32/batch1 (engine plain): %.2fx%n", e.getKey(), r.get("batch32_over_batch1").asDouble());
             }
+            JsonNode two = m.get("raw_two_sessions");
+            if (two != null) {
+                out.printf("%-9s raw ORT at batch %d, two sessions on two threads / one on one: %.2fx (%s / %s frames/s; the most "
+                        + "that parallelism 2 / 1 can reach on this machine)%n", e.getKey(), two.get("batch").asInt(),
+                        two.get("two_over_one").asDouble(), num(two.get("two_sessions_frames_per_s")), num(two.get("one_session_frames_per_s")));
+            }
         });
 
         if (models.elements().hasNext() && models.elements().next().has("kafka")) {
@@ -294,8 +306,8 @@ final class BenchReport {
                     out.printf("%-9s %s%n", e.getKey(), warmUp(warmup));
                 }
                 if (r.has("p2_over_p1")) {
-                    out.printf("%-9s parallelism2/parallelism1: %.2fx (ceiling: %s)%n", e.getKey(), r.get("p2_over_p1").asDouble(),
-                            r.get("pipeline_ceiling_is").asText());
+                    out.printf("%-9s parallelism2/parallelism1: %.2fx (ceiling: %s%s)%n", e.getKey(), r.get("p2_over_p1").asDouble(),
+                            r.get("pipeline_ceiling_is").asText(), twoSessions(m));
                 }
                 if (r.has("crayfish_study")) {
                     JsonNode s = r.get("crayfish_study");

@@ -12,10 +12,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import reluflow.avro.Frame;
 import reluflow.avro.TensorType;
 import reluflow.engine.EngineException;
@@ -99,6 +104,80 @@ final class InferenceBench {
             }
             return new Rates(rates[0], rates[1], rates[2], rates[3], rates[4], byVariant);
         }
+    }
+
+    /**
+     * ONNX Runtime alone in two sessions on two threads over one session on one: how far this machine lets two
+     * compute-bound slots scale, which bounds the pipeline's parallelism 2 / 1 from above. Two raw loops at one batch
+     * size; in each round one runs alone for a turn, then both at once for a turn, each on its own thread. On our
+     * 2-core VMs one thread alone ran faster (and its speed varied more) than each of two together.
+     */
+    record Scaling(double oneSession, double twoSessions, double[] roundRatios) {
+        double ratio() {
+            double[] sorted = roundRatios.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+    }
+
+    static Scaling twoSessionScaling(BenchModel model, int batch, int intraOpThreads, double warmupSeconds, double turnSeconds,
+            int rounds) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        ExecutorService threads = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "reluflow-bench-raw-session");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try (RawLoop first = new RawLoop(env, model, model.onnx, batch, intraOpThreads);
+             RawLoop second = new RawLoop(env, model, model.onnx, batch, intraOpThreads)) {
+            timeTogether(threads, List.of(first), warmupSeconds / 2);
+            timeTogether(threads, List.of(first, second), warmupSeconds / 2);
+            double[] ratios = new double[rounds];
+            double aloneFrames = 0;
+            double aloneSeconds = 0;
+            double togetherRate = 0;
+            for (int round = 0; round < rounds; round++) {
+                long[][] alone = timeTogether(threads, List.of(first), turnSeconds);
+                long[][] together = timeTogether(threads, List.of(first, second), turnSeconds);
+                double aloneRate = rate(alone, batch);
+                double bothRate = rate(together, batch);
+                ratios[round] = bothRate / aloneRate;
+                aloneFrames += alone[0][0] * (double) batch;
+                aloneSeconds += alone[0][1] / 1e9;
+                togetherRate += bothRate / rounds;
+            }
+            return new Scaling(aloneFrames / aloneSeconds, togetherRate, ratios);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Runs each loop on its own thread, all starting together, for about {@code seconds}; {calls, nanoseconds} per loop. */
+    private static long[][] timeTogether(ExecutorService threads, List<RawLoop> loops, double seconds) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<long[]>> running = new ArrayList<>();
+        for (RawLoop loop : loops) {
+            running.add(threads.submit(() -> {
+                start.await();
+                return timeSlice(loop::run, seconds);
+            }));
+        }
+        start.countDown();
+        long[][] timed = new long[loops.size()][];
+        for (int i = 0; i < timed.length; i++) {
+            timed[i] = running.get(i).get();
+        }
+        return timed;
+    }
+
+    /** Frames per second of loops that ran at once: each loop's frames over its own time, summed. */
+    private static double rate(long[][] timed, int batch) {
+        double rate = 0;
+        for (long[] loop : timed) {
+            rate += loop[0] * (double) batch / (loop[1] / 1e9);
+        }
+        return rate;
     }
 
     /** The model as the engine's instrumented session runs it: every ReLU layer's output also a graph output. */

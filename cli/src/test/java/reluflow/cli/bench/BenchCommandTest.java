@@ -116,6 +116,14 @@ class BenchCommandTest {
             assertThat(perRound.size()).as(variant).isEqualTo(rounds);
             perRound.forEach(rate -> assertThat(rate.asDouble()).as(variant).isPositive());
         }
+        // ONNX Runtime's own scaling from one session on one thread to two on two, which bounds parallelism 2 / 1.
+        JsonNode two = mlp.get("raw_two_sessions");
+        assertThat(two.get("batch").asInt()).isEqualTo(32);
+        assertThat(two.get("one_session_frames_per_s").asDouble()).isPositive();
+        assertThat(two.get("two_sessions_frames_per_s").asDouble()).isPositive();
+        assertThat(two.get("rounds_two_over_one").size()).isEqualTo(rounds);
+        assertThat(two.get("two_over_one").asDouble()).isPositive();
+        assertThat(out.toString()).contains("two sessions on two threads / one on one");
         JsonNode ratios = mlp.get("ratios");
         List<String> ratioPaths = new ArrayList<>(List.of("/engine_over_raw/32", "/instrumented_over_plain/32",
                 "/sampled10_over_plain/32", "/raw_instrumented_over_raw/32", "/batch32_over_batch1", "/pipeline_over_min_raw_kafka/p1", "/p2_over_p1"));
