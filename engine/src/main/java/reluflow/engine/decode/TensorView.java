@@ -31,6 +31,11 @@ public record TensorView(FloatBuffer data, int offset, int size, long[] frameSha
         return values;
     }
 
+    /** Values {@code index .. index + length - 1} of this frame, copied in bulk into the start of {@code into}. */
+    public void copyTo(int index, float[] into, int length) {
+        data.get(offset + index, into, 0, length);
+    }
+
     public static int elements(long[] shape) {
         long size = 1;
         for (long d : shape) {

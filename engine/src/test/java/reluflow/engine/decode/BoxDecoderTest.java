@@ -69,13 +69,15 @@ class BoxDecoderTest {
     /**
      * Against a plain reference (candidate objects, a stable sort by score, greedy per-class NMS) on
      * random frames read from a direct buffer at a frame offset: ties, negative scores and thresholds,
-     * more candidates than any initial capacity, and caps.
+     * more candidates than any initial capacity, caps, and frames of many chunks with few candidates and NaN scores.
      */
     @Test
     void matchesAReferenceNmsOnRandomFramesReadInPlace() {
         java.util.Random random = new java.util.Random(7);
         for (int trial = 0; trial < 200; trial++) {
-            int anchors = 1 + random.nextInt(60);
+            // Odd trials: up to 1,600 scores, scanned in several chunks, nearly all below any threshold, with NaNs.
+            boolean sparse = trial % 2 == 1;
+            int anchors = 1 + random.nextInt(sparse ? 400 : 60);
             int classes = 1 + random.nextInt(3);
             double minScore = random.nextBoolean() ? 0.5 : -0.25;
             int max = 1 + random.nextInt(40);
@@ -95,6 +97,10 @@ class BoxDecoderTest {
             for (int i = 0; i < scores.length; i++) {
                 // Few distinct values: ties are common.
                 scores[i] = random.nextInt(8) / 4f - 0.5f;
+                if (sparse) {
+                    int kind = random.nextInt(100);
+                    scores[i] = kind < 3 ? scores[i] : kind < 6 ? Float.NaN : -1f;
+                }
             }
             BoxDecoder decoder = new BoxDecoder("boxes", "scores", minScore, iouLimit, max, 1f, 1f, Labels.none());
             List<Detection> actual = decoder.decode(Map.of(
