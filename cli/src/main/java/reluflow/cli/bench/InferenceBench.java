@@ -133,21 +133,18 @@ final class InferenceBench {
              RawLoop second = new RawLoop(env, model, model.onnx, batch, intraOpThreads)) {
             timeTogether(threads, List.of(first), warmupSeconds / 2);
             timeTogether(threads, List.of(first, second), warmupSeconds / 2);
+            // Each rate the mean of the rounds' (every turn is equally long), each ratio the rounds' median.
             double[] ratios = new double[rounds];
-            double aloneFrames = 0;
-            double aloneSeconds = 0;
+            double aloneRate = 0;
             double togetherRate = 0;
             for (int round = 0; round < rounds; round++) {
-                long[][] alone = timeTogether(threads, List.of(first), turnSeconds);
-                long[][] together = timeTogether(threads, List.of(first, second), turnSeconds);
-                double aloneRate = rate(alone, batch);
-                double bothRate = rate(together, batch);
-                ratios[round] = bothRate / aloneRate;
-                aloneFrames += alone[0][0] * (double) batch;
-                aloneSeconds += alone[0][1] / 1e9;
-                togetherRate += bothRate / rounds;
+                double alone = rate(timeTogether(threads, List.of(first), turnSeconds), batch);
+                double together = rate(timeTogether(threads, List.of(first, second), turnSeconds), batch);
+                ratios[round] = together / alone;
+                aloneRate += alone / rounds;
+                togetherRate += together / rounds;
             }
-            return new Scaling(aloneFrames / aloneSeconds, togetherRate, ratios);
+            return new Scaling(aloneRate, togetherRate, ratios);
         } finally {
             threads.shutdownNow();
         }
