@@ -114,10 +114,7 @@ final class InferenceBench {
      */
     record Scaling(double oneSession, double twoSessions, double[] roundRatios) {
         double ratio() {
-            double[] sorted = roundRatios.clone();
-            Arrays.sort(sorted);
-            int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            return BenchReport.median(roundRatios);
         }
     }
 
