@@ -356,6 +356,9 @@ public final class BenchCommand implements Callable<Integer> {
         pn.put("frames_per_s", BenchReport.median(roundRates));
         ArrayNode rates = pn.putArray("rounds_frames_per_s");
         Arrays.stream(roundRates).forEach(rates::add);
+        double[] toEnd = rounds.stream().mapToDouble(KafkaBench.PipelineResult::toEndFramesPerSecond).toArray();
+        pn.put("frames_per_s_to_end", BenchReport.median(toEnd));
+        pn.put("rounds_while_every_partition_busy", rounds.stream().filter(KafkaBench.PipelineResult::whileEveryPartitionBusy).count());
         KafkaBench.PipelineResult last = rounds.get(rounds.size() - 1);
         pn.put("seconds_to_all_including_start", last.secondsToAllIncludingStart());
         last.sustainedCpu().ifPresent(c -> cores(pn.putObject("cpu_cores_sustained"), c));

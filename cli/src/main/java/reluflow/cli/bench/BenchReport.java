@@ -243,7 +243,7 @@ final class BenchReport {
             });
 
             out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size 32, batch.auto-size %s, batch.max-wait 10 ms, "
-                    + "sparsity.sample-rate %s; sustained = 50%%..100%% of %s pre-loaded frames, the median of %d rounds, and each "
+                    + "sparsity.sample-rate %s; sustained = from half of %s pre-loaded frames out until a slot has read all of its partition, the median of %d rounds, and each "
                     + "ratio the median of the rounds' ratios; latency (measured in every round, the round with the median p99 shown) = event_time stamped at send "
                     + "-> detection readable by a read_committed consumer, ms)%n",
                     settings.path("pipeline_batch_auto_size").asText("true"), settings.get("pipeline_sample_rate").asText(),
@@ -267,6 +267,15 @@ final class BenchReport {
                             ratio(r.get("pipeline_over_min_raw_kafka").get(p.getKey()))));
                     loads.forEach(l -> line.append(String.format(Locale.ROOT, "  %-22s", lat(v.get("latency_ms").get(l)))));
                     out.println(line.toString().stripTrailing());
+                });
+                m.get("pipeline").fields().forEachRemaining(p -> {
+                    JsonNode v = p.getValue();
+                    if (v.has("frames_per_s_to_end")) {
+                        out.printf(Locale.ROOT, "%-9s %3d   to the last detection instead (the slots' uneven start included): %s frames/s; "
+                                + "the window closed at the first drained partition in %d of %d rounds%n", e.getKey(), v.get("parallelism").asInt(),
+                                num(v.get("frames_per_s_to_end")), v.get("rounds_while_every_partition_busy").asInt(),
+                                v.path("rounds_frames_per_s").size());
+                    }
                 });
                 m.get("pipeline").fields().forEachRemaining(p -> {
                     StringBuilder split = new StringBuilder(String.format(Locale.ROOT, "%-9s %3d   latency split, p50/p99 ms, "

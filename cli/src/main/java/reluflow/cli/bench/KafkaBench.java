@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import reluflow.avro.Frame;
 import reluflow.avro.FrameDetections;
 import reluflow.job.KafkaPipelineIO;
@@ -61,8 +62,12 @@ final class KafkaBench {
                    double inferenceP99, double fromAppendP50, double fromAppendP99, Optional<CpuShares.Cores> cpu) {
     }
 
-    /** {@code sustainedCpu}: the cores used while the second half of the pre-loaded frames went through. */
-    record PipelineResult(double framesPerSecond, double secondsToAllIncludingStart, Optional<CpuShares.Cores> sustainedCpu,
+    /**
+     * {@code framesPerSecond}: over the {@link SustainedWindow}; {@code toEndFramesPerSecond}: from half of the
+     * detections to the last, the slots' uneven start included; {@code sustainedCpu}: the cores used over the window.
+     */
+    record PipelineResult(double framesPerSecond, double toEndFramesPerSecond, boolean whileEveryPartitionBusy,
+                          double secondsToAllIncludingStart, Optional<CpuShares.Cores> sustainedCpu,
                           Map<String, Latency> latency) {
     }
 
@@ -168,9 +173,10 @@ final class KafkaBench {
      * Pre-loads {@code frames} frames, starts the job from the earliest offsets at the given parallelism
      * (AT_LEAST_ONCE, so results are readable as soon as written), and times the detections as a
      * read_committed consumer sees them (the topic's end offsets), then checks each frame got exactly
-     * one. The sustained rate is taken between the moment half and all of the detections are readable:
-     * the first half is the job's start-up, model loading and the JIT compiling Flink's, Kafka's and our
-     * code, which on two cores takes seconds of CPU beside the job. Then, on the same running job,
+     * one. The sustained rate is taken over a {@link SustainedWindow}: from half of the detections readable
+     * (the first half is the job's start-up, model loading and the JIT compiling Flink's, Kafka's and our
+     * code, which on two cores takes seconds of CPU beside the job) until a slot has read all of its
+     * partition. Then, on the same running job,
      * frames are sent at each fraction of that rate for {@code latencySeconds} seconds, stamped with the
      * send time as event time, and the latency to a readable detection is recorded per frame.
      */
@@ -219,16 +225,15 @@ final class KafkaBench {
             try {
                 // Timed on the detections topic's read_committed end offsets, not by reading every detection: on
                 // two cores a reader decoding tens of thousands of records a second would take CPU from the job.
-                // The rate is the detections written between the last look before half were out and the first look
-                // after all were: never a span shorter than one look, whatever the step between looks.
-                long half = Math.max(1, frames / 2);
+                // The window's ends are looks: never a span shorter than one look, whatever the step between looks.
+                SustainedWindow window = new SustainedWindow(expectedPerPartition(frames));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
                 long written = 0;
-                long fromTime = System.nanoTime();
-                long fromWritten = 0;
                 long nextAliveCheck = 0;
                 CpuShares atHalf = null;
-                while (written < frames) {
+                CpuShares atDrain = null;
+                boolean allOut = false;
+                while (!allOut) {
                     // The job's status is an RPC: asked every few hundred ms, not on every 5 ms look.
                     if (System.nanoTime() >= nextAliveCheck) {
                         checkAlive(job, deadline, written, frames);
@@ -236,18 +241,24 @@ final class KafkaBench {
                     }
                     Thread.sleep(5);
                     long now = System.nanoTime();
-                    written = consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
-                    if (written < half) {
-                        fromTime = now;
-                        fromWritten = written;
-                    } else if (atHalf == null) {
+                    Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+                    long[] perPartition = new long[PARTITIONS];
+                    ends.forEach((tp, end) -> perPartition[tp.partition()] = end);
+                    written = Arrays.stream(perPartition).sum();
+                    boolean drainedBefore = window.partitionDrained();
+                    allOut = window.look(now, perPartition);
+                    if (written >= window.total() / 2 && atHalf == null) {
                         atHalf = CpuShares.now();
+                    }
+                    if (!drainedBefore && window.partitionDrained()) {
+                        atDrain = CpuShares.now();
                     }
                 }
                 long t100 = System.nanoTime();
+                CpuShares atClose = window.whileEveryPartitionBusy() && atDrain != null ? atDrain : CpuShares.now();
                 Optional<CpuShares.Cores> sustainedCpu = atHalf == null ? Optional.empty()
-                        : CpuShares.now().since(atHalf, Thread.currentThread().getId(), 0);
-                double sustained = (written - fromWritten) / ((t100 - fromTime) / 1e9);
+                        : atClose.since(atHalf, Thread.currentThread().getId(), 0);
+                double sustained = window.framesPerSecond();
                 double total = (t100 - submitted) / 1e9;
                 // Then, untimed: every frame has its detection (nothing lost, each frame id once).
                 BitSet seen = new BitSet();
@@ -276,7 +287,8 @@ final class KafkaBench {
                             latency(job, consumer, framesTopic, nextId, count, fraction * sustained));
                     nextId += count;
                 }
-                return new PipelineResult(sustained, total, sustainedCpu, latency);
+                return new PipelineResult(sustained, window.toEndFramesPerSecond(), window.whileEveryPartitionBusy(), total, sustainedCpu,
+                        latency);
             } finally {
                 job.cancel().get(60, TimeUnit.SECONDS);
                 waitTerminal(job);
@@ -454,6 +466,18 @@ final class KafkaBench {
         } catch (Exception e) {
             // the MiniCluster is gone once the job ended: nothing left to wait for
         }
+    }
+
+    /**
+     * Detections each output partition gets from {@code count} pre-loaded frames: the producer's default
+     * partitioner, which the job's sink also uses, puts a record by the murmur2 hash of its key (the sensor id).
+     */
+    private long[] expectedPerPartition(int count) {
+        long[] expected = new long[PARTITIONS];
+        for (int i = 0; i < count; i++) {
+            expected[Utils.toPositive(Utils.murmur2(keys[i % POOL])) % PARTITIONS]++;
+        }
+        return expected;
     }
 
     /** Sends {@code count} frames (copies of the pool with their own frame ids) and returns the value bytes sent. */

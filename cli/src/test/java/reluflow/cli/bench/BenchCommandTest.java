@@ -64,6 +64,7 @@ class BenchCommandTest {
         assertThat(mlp.at("/pipeline_warmup/seconds").asDouble()).isPositive();
         assertThat(mlp.at("/pipeline_warmup/jit_cores_at_end").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(out.toString()).contains("warm-up before these: 1 untimed runs");
+        assertThat(out.toString()).contains("to the last detection instead");
         for (String path : List.of("raw", "raw_instrumented", "engine/plain", "engine/instrumented", "engine/sampled10")) {
             JsonNode figures = mlp.at("/" + path);
             assertThat(figures.size()).as(path).isPositive();
@@ -80,6 +81,9 @@ class BenchCommandTest {
             JsonNode run = mlp.at("/pipeline/" + p);
             assertThat(run.get("frames_per_s").asDouble()).as(p).isPositive()
                     .isCloseTo(meanOfTwo(run.get("rounds_frames_per_s")), within(1e-6));
+            // Also timed to the last detection, and how many rounds closed the window at the first drained partition.
+            assertThat(run.get("frames_per_s_to_end").asDouble()).as(p).isPositive();
+            assertThat(run.get("rounds_while_every_partition_busy").asInt()).as(p).isBetween(0, 2);
             // --quick times a few thousand frames, under the second below which CPU shares are left out.
             if (run.has("cpu_cores_sustained")) {
                 assertCores(run.get("cpu_cores_sustained"), machine.get("cores").asInt(), false);
