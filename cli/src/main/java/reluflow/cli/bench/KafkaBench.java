@@ -39,6 +39,7 @@ import reluflow.avro.FrameDetections;
 import reluflow.job.KafkaPipelineIO;
 import reluflow.job.ReluflowJob;
 import reluflow.job.config.JobConfig;
+import reluflow.job.source.KafkaFrameSource;
 import reluflow.kafka.KafkaBroker;
 
 /** Kafka alone (a pass-through ceiling) and the whole pipeline Kafka -> Flink MiniCluster -> Kafka. */
@@ -538,6 +539,8 @@ final class KafkaBench {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+        // Polls as large as the job's source takes, so the pass-through ceiling reads like the job.
+        props.putAll(KafkaFrameSource.CONSUMER_DEFAULTS);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {

@@ -26,7 +26,7 @@ public final class KafkaFrameSource {
      * still return at once with whatever has arrived, so a light stream waits no longer. Any kafka.properties.*
      * setting overrides these.
      */
-    static final Map<String, String> CONSUMER_DEFAULTS = Map.of("max.poll.records", "2000");
+    public static final Map<String, String> CONSUMER_DEFAULTS = Map.of("max.poll.records", "2000");
 
     private KafkaFrameSource() {
     }
