@@ -1,5 +1,7 @@
 package reluflow.engine.decode;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +15,25 @@ public interface DetectionDecoder {
     Set<String> outputs();
 
     List<Detection> decode(Map<String, TensorView> frameOutputs);
+
+    /**
+     * Every frame's detections, in batch order. This default decodes frame by frame; a decoder whose per-frame
+     * work is small overrides it to read the batch as a whole.
+     */
+    default List<List<Detection>> decodeBatch(BatchOutputs batch) {
+        @SuppressWarnings("unchecked")
+        List<Detection>[] detections = (List<Detection>[]) new List<?>[batch.frames()];
+        // One map for the batch: decode() reads it and keeps nothing.
+        Map<String, TensorView> frameOutputs = new HashMap<>();
+        String[] names = batch.names();
+        for (int f = 0; f < detections.length; f++) {
+            for (int o = 0; o < names.length; o++) {
+                frameOutputs.put(names[o], batch.frame(o, f));
+            }
+            detections[f] = decode(frameOutputs);
+        }
+        return Arrays.asList(detections);
+    }
 
     /**
      * Checks the decoder against one frame's real output shapes (learned from a first run), so a

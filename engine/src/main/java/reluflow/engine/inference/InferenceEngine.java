@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reluflow.avro.Detection;
 import reluflow.avro.ErrorKind;
 import reluflow.avro.Frame;
 import reluflow.avro.FrameDetections;
@@ -31,6 +32,7 @@ import reluflow.avro.ModelIdentity;
 import reluflow.avro.TensorType;
 import reluflow.engine.EngineException;
 import reluflow.engine.config.EngineConfig;
+import reluflow.engine.decode.BatchOutputs;
 import reluflow.engine.decode.DecoderFactory;
 import reluflow.engine.decode.DetectionDecoder;
 import reluflow.engine.decode.TensorView;
@@ -423,13 +425,9 @@ public final class InferenceEngine implements AutoCloseable {
                 size[o] = TensorView.elements(frameShapes[o]);
                 stride[o] = splits ? size[o] : 0;
             }
-            // One map for the batch: decoders read it during decode() and keep nothing.
-            Map<String, TensorView> frameOutputs = new HashMap<>();
+            List<List<Detection>> detections = decoder.decodeBatch(new BatchOutputs(names, data, stride, size, frameShapes, n));
             for (int f = 0; f < n; f++) {
-                for (int o = 0; o < names.length; o++) {
-                    frameOutputs.put(names[o], new TensorView(data[o], f * stride[o], size[o], frameShapes[o]));
-                }
-                results.add(new FrameResult(frames.get(chunk[f]), decoder.decode(frameOutputs), activity, f, n, micros));
+                results.add(new FrameResult(frames.get(chunk[f]), detections.get(f), activity, f, n, micros));
             }
             return results;
         }

@@ -58,7 +58,7 @@ class ClassifierDecoderTest {
     }
 
     @Test
-    void topOneReadInPlaceAgreesWithTheGeneralPath() {
+    void topOneAgreesWithTheGeneralPath() {
         java.util.Random random = new java.util.Random(11);
         for (ScoreActivation activation : ScoreActivation.values()) {
             for (int trial = 0; trial < 5_000; trial++) {
@@ -90,5 +90,64 @@ class ClassifierDecoderTest {
                         .isEqualTo(expected.isEmpty() ? List.of() : List.of(expected.get(0)));
             }
         }
+    }
+
+    @Test
+    void aBatchDecodesLikeItsFramesOneByOne() {
+        java.util.Random random = new java.util.Random(23);
+        for (ScoreActivation activation : ScoreActivation.values()) {
+            for (int trial = 0; trial < 2_000; trial++) {
+                int classes = 1 + random.nextInt(12);
+                int frames = 1 + random.nextInt(40);
+                float[] values = new float[frames * classes];
+                for (int f = 0; f < frames; f++) {
+                    // Each frame its own kind, so one batch mixes logits, probabilities, ties and NaNs.
+                    int kind = random.nextInt(6);
+                    float total = 0;
+                    for (int c = 0; c < classes; c++) {
+                        float v = switch (kind) {
+                            case 0 -> random.nextFloat();
+                            case 1 -> (float) random.nextInt(3);
+                            case 2 -> random.nextFloat() * 40 - 20;
+                            case 3 -> c == random.nextInt(classes) ? Float.NaN : random.nextFloat();
+                            case 4 -> c == 0 ? Float.POSITIVE_INFINITY : random.nextFloat();
+                            default -> random.nextFloat() + 1e-3f;
+                        };
+                        values[f * classes + c] = v;
+                        total += v;
+                    }
+                    if (kind == 5) {
+                        for (int c = 0; c < classes; c++) {
+                            values[f * classes + c] /= total;
+                        }
+                    }
+                }
+                double minScore = trial % 3 == 0 ? 0.0 : random.nextDouble();
+                int topK = trial % 4 == 0 ? 2 : 1;
+                ClassifierDecoder decoder = new ClassifierDecoder("out", activation, topK, minScore, Labels.none());
+                // ONNX Runtime's own buffers are direct: the batch is read from one, the frames from heap views.
+                java.nio.FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(values.length * 4)
+                        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(values);
+                BatchOutputs batch = new BatchOutputs(new String[] {"out"}, new java.nio.FloatBuffer[] {direct},
+                        new int[] {classes}, new int[] {classes}, new long[][] {{classes}}, frames);
+                List<List<Detection>> decoded = decoder.decodeBatch(batch);
+                assertThat(decoded).hasSize(frames);
+                for (int f = 0; f < frames; f++) {
+                    assertThat(decoded.get(f)).as("%s top %d frame %d of %s min %s", activation, topK, f,
+                                    java.util.Arrays.toString(values), minScore)
+                            .isEqualTo(decoder.decode(Map.of("out", new TensorView(values, f * classes, new long[] {classes}))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void anOutputWithoutTheBatchAxisGivesEveryFrameTheSameDetections() {
+        ClassifierDecoder decoder = new ClassifierDecoder("out", ScoreActivation.NONE, 1, 0.0, Labels.none());
+        BatchOutputs batch = new BatchOutputs(new String[] {"out"}, new java.nio.FloatBuffer[] {java.nio.FloatBuffer.wrap(new float[] {0.2f, 0.7f})},
+                new int[] {0}, new int[] {2}, new long[][] {{2}}, 3);
+        assertThat(decoder.decodeBatch(batch)).hasSize(3)
+                .allSatisfy(detections -> assertThat(detections).extracting(Detection::getClassIndex, Detection::getScore)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 0.7f)));
     }
 }
