@@ -97,7 +97,7 @@ public final class ClassifierDecoder implements DetectionDecoder {
      * Top-1 over a whole batch: one bulk copy of the batch's values out of ONNX Runtime's buffer, then the
      * same array loops as {@link #decode}, frame after frame, with no per-frame view or map (a test holds
      * the results equal). The decode was the MLP engine's largest cost outside ONNX Runtime; batched, the
-     * engine ran 3.57M against 3.29M frames/s at batch 32 (three alternating runs of
+     * engine/raw ratio at batch 32 read 0.52, 0.52, 0.50 against 0.49, 0.49, 0.48 (three alternating runs of
      * {@code ./reluflow bench --models mlp --batches 32 --skip-pipeline}).
      */
     @Override
