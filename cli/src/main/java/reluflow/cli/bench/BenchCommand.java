@@ -287,8 +287,10 @@ public final class BenchCommand implements Callable<Integer> {
                         // ceilings around them, and each ratio is the median of the rounds'. Latency is measured in every
                         // round too, and the round with the median p99 reported.
                         List<KafkaBench.KafkaCeiling> ceilings = new ArrayList<>();
-                        progress(err, "%s: Kafka pass-through of %d frames", model.name, preload);
+                        List<Double> rawCeilings = new ArrayList<>();
+                        progress(err, "%s: Kafka pass-through of %d frames, raw ORT at batch %d", model.name, preload, PIPELINE_BATCH);
                         ceilings.add(kafka.ceiling(preload));
+                        rawCeilings.add(rawAroundRounds(model, threads));
                         Map<Integer, List<KafkaBench.PipelineResult>> resultsByPar = new LinkedHashMap<>();
                         pars.forEach(par -> resultsByPar.put(par, new ArrayList<>()));
                         for (int round = 0; round < pipeRounds; round++) {
@@ -299,8 +301,9 @@ public final class BenchCommand implements Callable<Integer> {
                                 resultsByPar.get(par).add(kafka.pipeline(files.get(model.name), par, preload, fractions, latencySecs,
                                         pipelineSettings()));
                             }
-                            progress(err, "%s: Kafka pass-through of %d frames again", model.name, preload);
+                            progress(err, "%s: Kafka pass-through of %d frames again, raw ORT at batch %d", model.name, preload, PIPELINE_BATCH);
                             ceilings.add(kafka.ceiling(preload));
+                            rawCeilings.add(rawAroundRounds(model, threads));
                         }
                         resultsByPar.forEach((par, results) -> writePipeline(p.putObject("p" + par), par, results));
                         double[] ceilingByRound = new double[pipeRounds];
@@ -316,6 +319,15 @@ public final class BenchCommand implements Callable<Integer> {
                         k.put("frames_per_s_before", before.framesPerSecond());
                         k.put("frames_per_s_after", after.framesPerSecond());
                         k.put("value_bytes", before.valueBytes());
+                        ObjectNode rawAround = m.putObject("raw_around_pipeline");
+                        double[] rawByRound = new double[pipeRounds];
+                        for (int round = 0; round < pipeRounds; round++) {
+                            rawByRound[round] = (rawCeilings.get(round) + rawCeilings.get(round + 1)) / 2;
+                        }
+                        rawAround.put("batch", PIPELINE_BATCH);
+                        rawAround.put("frames_per_s", BenchReport.median(rawByRound));
+                        Arrays.stream(rawByRound).forEach(rawAround.putArray("rounds_frames_per_s")::add);
+                        rawCeilings.forEach(rawAround.putArray("runs_frames_per_s")::add);
                     }
                 } finally {
                     deleteTree(brokerData);
@@ -343,6 +355,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Seconds of each raw ONNX Runtime run around the pipeline rounds, after a third of that as warm-up. */
+    static final double RAW_AROUND_ROUNDS_SECONDS = 1.0;
+
+    private static double rawAroundRounds(BenchModel model, int threads) throws Exception {
+        return InferenceBench.rawRate(model, PIPELINE_BATCH, threads, RAW_AROUND_ROUNDS_SECONDS / 3, RAW_AROUND_ROUNDS_SECONDS);
     }
 
     /**

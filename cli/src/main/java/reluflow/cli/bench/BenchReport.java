@@ -61,14 +61,16 @@ final class BenchReport {
                 continue;
             }
             double kafka = m.get("kafka").get("frames_per_s").asDouble();
-            double ceiling = Math.min(raw.get(ref).asDouble(), kafka);
-            ratios.put("pipeline_ceiling_frames_per_s", ceiling);
-            ratios.put("pipeline_ceiling_is", raw.get(ref).asDouble() <= kafka ? "raw at batch " + ref : "kafka");
+            // The raw ceiling measured around the pipeline rounds where there is one: the machine's speed drifts.
+            JsonNode rawAround = m.path("raw_around_pipeline");
+            double rawRate = rawAround.has("frames_per_s") ? rawAround.get("frames_per_s").asDouble() : raw.get(ref).asDouble();
+            String rawBatch = rawAround.has("batch") ? rawAround.get("batch").asText() : ref;
+            ratios.put("pipeline_ceiling_frames_per_s", Math.min(rawRate, kafka));
+            ratios.put("pipeline_ceiling_is", rawRate <= kafka ? "raw at batch " + rawBatch : "kafka");
             ObjectNode pOverCeiling = ratios.putObject("pipeline_over_min_raw_kafka");
             ObjectNode pipeline = (ObjectNode) m.get("pipeline");
-            double rawRate = raw.get(ref).asDouble();
             pipeline.fields().forEachRemaining(p -> {
-                pOverCeiling.put(p.getKey(), pipelineRatio(p.getValue(), m.get("kafka"), rawRate));
+                pOverCeiling.put(p.getKey(), pipelineRatio(p.getValue(), m.get("kafka"), rawAround, rawRate));
                 JsonNode half = p.getValue().get("latency_ms").get("50");
                 if (half != null) {
                     target(targets, name, "p99 latency (ms) at 50% of sustained, parallelism " + p.getValue().get("parallelism").asInt()
@@ -143,18 +145,22 @@ final class BenchReport {
 
     /**
      * A pipeline's rate over its ceiling, min(raw, Kafka): the median of the rounds' ratios, each round's pipeline rate
-     * over the Kafka ceiling measured around that round; the medians' ratio where rounds were not recorded.
+     * over the Kafka and raw ceilings measured around that round (the raw one where {@code rawAround} has a rate per
+     * round, else {@code raw}); the medians' ratio where rounds were not recorded.
      */
-    static double pipelineRatio(JsonNode pipeline, JsonNode kafka, double raw) {
+    static double pipelineRatio(JsonNode pipeline, JsonNode kafka, JsonNode rawAround, double raw) {
         JsonNode rates = pipeline.path("rounds_frames_per_s");
         JsonNode ceilings = kafka.path("rounds_frames_per_s");
+        JsonNode rawRounds = rawAround.path("rounds_frames_per_s");
         double ofMedians = pipeline.get("frames_per_s").asDouble() / Math.min(raw, kafka.get("frames_per_s").asDouble());
         if (!rates.isArray() || rates.size() == 0 || rates.size() != ceilings.size()) {
             return ofMedians;
         }
+        boolean rawByRound = rawRounds.isArray() && rawRounds.size() == rates.size();
         double[] ratios = new double[rates.size()];
         for (int i = 0; i < ratios.length; i++) {
-            ratios[i] = rates.get(i).asDouble() / Math.min(raw, ceilings.get(i).asDouble());
+            double rawThen = rawByRound ? rawRounds.get(i).asDouble() : raw;
+            ratios[i] = rates.get(i).asDouble() / Math.min(rawThen, ceilings.get(i).asDouble());
         }
         return median(ratios);
     }
@@ -241,6 +247,18 @@ final class BenchReport {
                 out.printf("%-9s %11s %9.1f %12d   %s / %s%n", e.getKey(), num(k.get("frames_per_s")), k.get("mb_per_s").asDouble(),
                         k.get("value_bytes").asInt(), num(k.get("frames_per_s_before")), num(k.get("frames_per_s_after")));
             });
+            if (models.elements().next().has("raw_around_pipeline")) {
+                out.printf("%nONNX Runtime's raw ceiling around the pipeline rounds (the raw loop above, one session at batch %d, %.0f s a run, "
+                        + "run with each Kafka pass-through: the pipeline's raw ceiling, each round's the mean of the runs around it)%n",
+                        models.elements().next().get("raw_around_pipeline").get("batch").asInt(), BenchCommand.RAW_AROUND_ROUNDS_SECONDS);
+                out.printf("%-9s %11s   %s%n", "model", "frames/s", "(each run, in order; the table above measured it at the start)");
+                models.fields().forEachRemaining(e -> {
+                    JsonNode r = e.getValue().get("raw_around_pipeline");
+                    List<String> runs = new ArrayList<>();
+                    r.get("runs_frames_per_s").forEach(v -> runs.add(num(v)));
+                    out.printf("%-9s %11s   %s%n", e.getKey(), num(r.get("frames_per_s")), String.join(" / ", runs));
+                });
+            }
 
             out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size 32, batch.auto-size %s, batch.max-wait 10 ms, "
                     + "sparsity.sample-rate %s; sustained = from half of %s pre-loaded frames out until a slot has read all of its partition, the median of %d rounds, and each "

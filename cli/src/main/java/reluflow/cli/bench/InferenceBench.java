@@ -147,6 +147,19 @@ final class InferenceBench {
         }
     }
 
+    /**
+     * ONNX Runtime's raw ceiling alone, one session on the calling thread: the bench measures it again around each
+     * pipeline round, as it does Kafka's, so that a compute-bound pipeline is set against the speed the machine had
+     * then, not minutes before.
+     */
+    static double rawRate(BenchModel model, int batch, int intraOpThreads, double warmupSeconds, double seconds) throws Exception {
+        try (RawLoop raw = new RawLoop(OrtEnvironment.getEnvironment(), model, model.onnx, batch, intraOpThreads)) {
+            timeSlice(raw::run, warmupSeconds);
+            long[] timed = timeSlice(raw::run, seconds);
+            return timed[0] * (double) batch / (timed[1] / 1e9);
+        }
+    }
+
     /** Runs each loop on its own thread, all starting together, for about {@code seconds}; {calls, nanoseconds} per loop. */
     private static long[][] timeTogether(ExecutorService threads, List<RawLoop> loops, double seconds) throws Exception {
         CountDownLatch start = new CountDownLatch(1);

@@ -76,6 +76,15 @@ class BenchCommandTest {
         // Each figure is the median of its rounds': of two, their mean.
         assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isCloseTo(meanOfTwo(mlp.at("/kafka/rounds_frames_per_s")), within(1e-6));
         assertThat(mlp.at("/kafka/frames_per_s_before").asDouble()).isPositive();
+        // ONNX Runtime's raw rate measured again with each pass-through: one run more than rounds, a rate per round.
+        JsonNode rawAround = mlp.get("raw_around_pipeline");
+        assertThat(rawAround.get("batch").asInt()).isEqualTo(32);
+        assertThat(rawAround.get("runs_frames_per_s")).hasSize(3).allSatisfy(v -> assertThat(v.asDouble()).isPositive());
+        assertThat(rawAround.get("rounds_frames_per_s")).hasSize(2);
+        assertThat(rawAround.get("rounds_frames_per_s").get(0).asDouble()).isCloseTo(
+                (rawAround.get("runs_frames_per_s").get(0).asDouble() + rawAround.get("runs_frames_per_s").get(1).asDouble()) / 2, within(1e-6));
+        assertThat(rawAround.get("frames_per_s").asDouble()).isCloseTo(meanOfTwo(rawAround.get("rounds_frames_per_s")), within(1e-6));
+        assertThat(out.toString()).contains("raw ceiling around the pipeline rounds");
         assertThat(mlp.at("/kafka/frames_per_s_after").asDouble()).isPositive();
         for (String p : List.of("p1", "p2")) {
             JsonNode run = mlp.at("/pipeline/" + p);
