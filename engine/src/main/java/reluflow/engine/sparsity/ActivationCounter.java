@@ -113,14 +113,26 @@ public final class ActivationCounter {
         }
     }
 
-    /** Each 32-unit group's marks OR into its fired bits, whose popcount is the group's non-zeros. */
+    /**
+     * Each 32-unit group's marks OR into its fired bits, whose popcount is the group's non-zeros. Eight marks at a
+     * time as a tree of ORs: a group of 24 or 32 is too short for the JIT's vectorised loop, and one running OR is a
+     * chain of dependent steps. The OR loop alone over 32 frames (a throwaway probe): 32 units 340 -> 242 ns, 24 units
+     * 286-342 -> 207-220; `ActivationCounterBenchmark` (copy, marks and counts), two alternating pairs: 32 units 441, 457
+     * -> 426, 429 ns, 24 units 397, 391 -> 366, 371, 512 units 5.6, 5.7 -> 5.3, 5.2 us.
+     */
     private static long countDense(int[] marked, int offset, int outer, int units, long[] fired, int firedFrom) {
         long nonZeros = 0;
         int row = offset;
         for (int o = 0; o < outer; o++, row += units) {
             for (int unit = 0; unit < units; unit += 32) {
                 int group = 0;
-                for (int i = row + unit, end = row + Math.min(units, unit + 32); i < end; i++) {
+                int i = row + unit;
+                int end = row + Math.min(units, unit + 32);
+                for (; i + 8 <= end; i += 8) {
+                    group |= ((marked[i] | marked[i + 1]) | (marked[i + 2] | marked[i + 3]))
+                            | ((marked[i + 4] | marked[i + 5]) | (marked[i + 6] | marked[i + 7]));
+                }
+                for (; i < end; i++) {
                     group |= marked[i];
                 }
                 fired[firedFrom + (unit >>> 6)] |= (group & 0xFFFF_FFFFL) << (unit & 32);
