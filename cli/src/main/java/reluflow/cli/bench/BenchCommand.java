@@ -404,6 +404,8 @@ public final class BenchCommand implements Callable<Integer> {
             ln.put("frame_batch_size_mean", l.meanBatch());
             ln.put("inference_call_p50", l.inferenceP50());
             ln.put("inference_call_p99", l.inferenceP99());
+            ln.put("sender_to_kafka_append_p50", l.toAppendP50());
+            ln.put("sender_to_kafka_append_p99", l.toAppendP99());
             ln.put("from_kafka_append_p50", l.fromAppendP50());
             ln.put("from_kafka_append_p99", l.fromAppendP99());
             l.cpu().ifPresent(c -> cores(ln.putObject("cpu_cores"), c));

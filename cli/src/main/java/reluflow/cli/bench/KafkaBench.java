@@ -56,11 +56,13 @@ final class KafkaBench {
     /**
      * End-to-end latency percentiles, and the part spent before the job stamped processed_at (source,
      * batching, inference) against the part after it (sink, broker, the reader's fetch); {@code fromAppend}:
-     * from the broker's append of the frame to its detection readable, which leaves the sender's queue out.
+     * from the broker's append of the frame to its detection readable, which leaves the sender's queue out;
+     * {@code toAppend}: from the sender's stamp to the broker's append, the part spent in the bench's own producer.
      */
     record Latency(double targetRate, double sentRate, int frames, double p50, double p95, double p99, double max,
                    double inJobP50, double inJobP99, double afterJobP50, double afterJobP99, double meanBatch, double inferenceP50,
-                   double inferenceP99, double fromAppendP50, double fromAppendP99, Optional<CpuShares.Cores> cpu) {
+                   double inferenceP99, double toAppendP50, double toAppendP99, double fromAppendP50, double fromAppendP99,
+                   Optional<CpuShares.Cores> cpu) {
     }
 
     /**
@@ -305,6 +307,9 @@ final class KafkaBench {
         long[] inferenceMicros = new long[count];
         // Per frame: the broker's append time (from the send's acknowledgement) and when its detection was readable.
         long[] appendedAt = new long[count];
+        // And when the sender stamped it: stamped -> appended is the time the frame spent in the bench's own producer
+        // (its accumulator, waiting for the network thread and the broker), before the job could see it.
+        long[] stampedAt = new long[count];
         long[] readableAt = new long[count];
         long batchSizes = 0;
         BitSet seen = new BitSet(count);
@@ -338,7 +343,9 @@ final class KafkaBench {
                     }
                     int slot = i % POOL;
                     int frame = i;
-                    producer.send(new ProducerRecord<>(framesTopic, keys[slot], templates[slot].bytes(firstId + i, System.currentTimeMillis())),
+                    long stamp = System.currentTimeMillis();
+                    stampedAt[i] = stamp;
+                    producer.send(new ProducerRecord<>(framesTopic, keys[slot], templates[slot].bytes(firstId + i, stamp)),
                             (metadata, e) -> {
                                 if (e == null) {
                                     appendedAt[frame] = metadata.timestamp();
@@ -383,14 +390,18 @@ final class KafkaBench {
         }
         // Read after the sender's flush: every acknowledgement has arrived, whichever came after its detection.
         long[] fromAppend = new long[count];
+        long[] toAppend = new long[count];
         int acknowledged = 0;
         for (int i = 0; i < count; i++) {
             if (appendedAt[i] > 0) {
+                toAppend[acknowledged] = appendedAt[i] - stampedAt[i];
                 fromAppend[acknowledged++] = readableAt[i] - appendedAt[i];
             }
         }
         fromAppend = Arrays.copyOf(fromAppend, Math.max(1, acknowledged));
+        toAppend = Arrays.copyOf(toAppend, Math.max(1, acknowledged));
         Arrays.sort(fromAppend);
+        Arrays.sort(toAppend);
         Arrays.sort(latencies);
         Arrays.sort(inJob);
         Arrays.sort(afterJob);
@@ -399,7 +410,7 @@ final class KafkaBench {
         return new Latency(rate, sentRate, count, percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                 latencies[count - 1], percentile(inJob, 50), percentile(inJob, 99), percentile(afterJob, 50), percentile(afterJob, 99),
                 batchSizes / (double) count, percentile(inferenceMicros, 50) / 1000.0, percentile(inferenceMicros, 99) / 1000.0,
-                percentile(fromAppend, 50), percentile(fromAppend, 99), cpu);
+                percentile(toAppend, 50), percentile(toAppend, 99), percentile(fromAppend, 50), percentile(fromAppend, 99), cpu);
     }
 
     /**

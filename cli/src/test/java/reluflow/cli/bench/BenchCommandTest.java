@@ -117,6 +117,12 @@ class BenchCommandTest {
                         .isLessThanOrEqualTo(latency.get("p50").asDouble());
                 assertThat(latency.get("from_kafka_append_p99").asDouble()).as(p + " " + load)
                         .isLessThanOrEqualTo(latency.get("p99").asDouble());
+                // And from the sender's stamp to the append: the other side of the same broker timestamp.
+                assertThat(latency.get("sender_to_kafka_append_p50").asDouble()).as(p + " " + load).isGreaterThanOrEqualTo(0)
+                        .isLessThanOrEqualTo(latency.get("p50").asDouble());
+                assertThat(latency.get("sender_to_kafka_append_p99").asDouble()).as(p + " " + load)
+                        .isGreaterThanOrEqualTo(latency.get("sender_to_kafka_append_p50").asDouble())
+                        .isLessThanOrEqualTo(latency.get("p99").asDouble());
                 assertCores(latency.get("cpu_cores"), machine.get("cores").asInt(), true);
                 // Every frame ran in a batch of at least itself, and no larger than the configured maximum.
                 assertThat(latency.get("frame_batch_size_mean").asDouble()).isBetween(1.0, 32.0);
