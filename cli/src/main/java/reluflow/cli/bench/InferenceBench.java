@@ -155,8 +155,7 @@ final class InferenceBench {
     static double rawRate(BenchModel model, int batch, int intraOpThreads, double warmupSeconds, double seconds) throws Exception {
         try (RawLoop raw = new RawLoop(OrtEnvironment.getEnvironment(), model, model.onnx, batch, intraOpThreads)) {
             timeSlice(raw::run, warmupSeconds);
-            long[] timed = timeSlice(raw::run, seconds);
-            return timed[0] * (double) batch / (timed[1] / 1e9);
+            return rate(new long[][] {timeSlice(raw::run, seconds)}, batch);
         }
     }
 
