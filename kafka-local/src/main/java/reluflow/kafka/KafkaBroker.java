@@ -39,6 +39,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.server.config.ServerTopicConfigSynonyms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final int saslPort;
     private final KafkaRaftServer server;
+    private final List<Path> logDirs;
     private boolean closed;
 
     /**
@@ -114,6 +116,7 @@ public final class KafkaBroker implements AutoCloseable {
             extraBrokerProperties = extraBrokerProperties == null
                     ? Map.of()
                     : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraBrokerProperties));
+            extraBrokerProperties.keySet().forEach(KafkaBroker::checkBrokerPropertyName);
             saslPlainUsers = saslPlainUsers == null
                     ? Map.of()
                     : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(saslPlainUsers));
@@ -187,8 +190,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private KafkaBroker(Settings settings, Path dataDir, boolean deleteDataDirOnClose,
-                        int brokerPort, int controllerPort, int saslPort, KafkaRaftServer server) {
+                        int brokerPort, int controllerPort, int saslPort, KafkaRaftServer server, List<Path> logDirs) {
         this.settings = settings;
+        this.logDirs = logDirs;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         this.brokerPort = brokerPort;
@@ -246,7 +250,7 @@ public final class KafkaBroker implements AutoCloseable {
                 server = null;
                 throw translateBindFailure(e, host, brokerPort, controllerPort);
             }
-            KafkaBroker broker = new KafkaBroker(settings, dataDir, temp, brokerPort, controllerPort, saslPort, server);
+            KafkaBroker broker = new KafkaBroker(settings, dataDir, temp, brokerPort, controllerPort, saslPort, server, logDirs(props));
             broker.awaitReady();
             LOG.info("Kafka broker up at {} (controller {}:{}, data {}) in {} ms", broker.bootstrapServers(),
                     host, controllerPort, dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -344,7 +348,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * Deletes the topics and waits until the broker no longer lists them. A topic that does not exist is
-     * skipped. The broker removes the log files {@code file.delete.delay.ms} later (Kafka's default: a minute).
+     * skipped. The broker removes the log files {@code log.segment.delete.delay.ms} later (Kafka's default: a
+     * minute); {@link #awaitLogsRemoved} waits for that.
      */
     public void deleteTopics(Collection<String> topics) {
         Objects.requireNonNull(topics, "topics");
@@ -367,6 +372,69 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw asRuntime("cannot list topics after deleting " + topics, e);
         }
+    }
+
+    /**
+     * Waits until no log directory of the given topics is left in the broker's log dirs: after {@link #deleteTopics}
+     * Kafka renames each partition's directory to {@code <topic>-<partition>.<id>-delete} and removes it only
+     * {@code log.segment.delete.delay.ms} later, all of a topic's files at once. Whoever measures the broker waits here
+     * so that the removal (freeing gigabytes when the log is in memory) does not fall inside the next measurement.
+     *
+     * @throws IllegalStateException when directories are still there after {@code timeout}, naming them
+     */
+    public void awaitLogsRemoved(Collection<String> topics, Duration timeout) {
+        Objects.requireNonNull(topics, "topics");
+        ensureOpen();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Path> left = logDirectoriesOf(topics);
+        while (!left.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(left.size() + " log directories of deleted topics " + topics + " still there "
+                        + timeout.toSeconds() + " s after their deletion (e.g. " + left.get(0) + "): the broker removes them "
+                        + "log.segment.delete.delay.ms after the deletion (Kafka's default: a minute); lower it for this broker");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the logs of " + topics + " to be removed", e);
+            }
+            left = logDirectoriesOf(topics);
+        }
+    }
+
+    /** Directories of the topics' partitions in this broker's log dirs, live or renamed for deletion. */
+    List<Path> logDirectoriesOf(Collection<String> topics) {
+        List<Path> found = new ArrayList<>();
+        for (Path dir : logDirs) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                entries.filter(entry -> isPartitionDirectoryOf(entry.getFileName().toString(), topics)).forEach(found::add);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // A log dir the broker has not created yet holds nothing.
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list Kafka log dir " + dir, e);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * {@code <topic>-<partition>} or, after a deletion, {@code <topic>-<partition>.<id>-delete}. Kafka shortens the topic
+     * in the second form only where the name would pass 255 characters, which our topic names never come near.
+     */
+    static boolean isPartitionDirectoryOf(String name, Collection<String> topics) {
+        for (String topic : topics) {
+            if (name.length() > topic.length() + 1 && name.startsWith(topic) && name.charAt(topic.length()) == '-') {
+                String rest = name.substring(topic.length() + 1);
+                int dot = rest.indexOf('.');
+                String partition = dot < 0 ? rest : rest.substring(0, dot);
+                if (!partition.isEmpty() && partition.chars().allMatch(Character::isDigit)
+                        && (dot < 0 || rest.endsWith("-delete"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Shuts the broker down, waits for it, and deletes the data dir if it was a temporary one. */
@@ -458,6 +526,29 @@ public final class KafkaBroker implements AutoCloseable {
         StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
         users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
         p.setProperty(prefix + "plain.sasl.jaas.config", jaas.append(';').toString());
+    }
+
+    /**
+     * Kafka ignores a broker property it does not know without a word (the config is built here without logging), so a
+     * topic config's name given as a broker property (e.g. {@code file.delete.delay.ms}, whose broker-wide name is
+     * {@code log.segment.delete.delay.ms}) would silently run with Kafka's default. That mistake is refused, with the
+     * right name; any other unknown name is only logged, since plugins (authorizers, metric reporters) read their own.
+     */
+    static void checkBrokerPropertyName(String name) {
+        if (KafkaConfig.configDef().names().contains(name) || name.startsWith("listener.name.")) {
+            return;
+        }
+        String brokerName = ServerTopicConfigSynonyms.TOPIC_CONFIG_SYNONYMS.get(name);
+        if (brokerName != null && !brokerName.equals(name)) {
+            throw new IllegalArgumentException("'" + name + "' is a topic config, which a broker does not read: its broker-wide "
+                    + "default is '" + brokerName + "'");
+        }
+        LOG.warn("'{}' is not a Kafka broker config; Kafka ignores it unless a plugin reads it", name);
+    }
+
+    private static List<Path> logDirs(Properties props) {
+        String dirs = props.getProperty("log.dirs", props.getProperty("log.dir"));
+        return Stream.of(dirs.split(",")).map(String::trim).filter(d -> !d.isEmpty()).map(Path::of).toList();
     }
 
     private static void formatIfNeeded(Properties props, Path configFile) throws IOException {

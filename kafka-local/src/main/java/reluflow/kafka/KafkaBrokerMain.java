@@ -49,12 +49,18 @@ public final class KafkaBrokerMain {
             return 0;
         }
 
-        KafkaBroker.Settings settings = KafkaBroker.Settings.defaults()
-                .withHost(opts.host)
-                .withBrokerPort(opts.port)
-                .withControllerPort(opts.controllerPort)
-                .withDataDir(opts.dataDir)
-                .withExtraBrokerProperties(opts.props);
+        KafkaBroker.Settings settings;
+        try {
+            settings = KafkaBroker.Settings.defaults()
+                    .withHost(opts.host)
+                    .withBrokerPort(opts.port)
+                    .withControllerPort(opts.controllerPort)
+                    .withDataDir(opts.dataDir)
+                    .withExtraBrokerProperties(opts.props);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
         KafkaBroker broker;
         try {
             broker = KafkaBroker.start(settings);

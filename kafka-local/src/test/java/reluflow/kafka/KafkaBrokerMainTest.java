@@ -3,7 +3,9 @@ package reluflow.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs {@link KafkaBrokerMain} as a child JVM, waits for KAFKA_READY, stops it with SIGTERM. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KafkaBrokerMainTest {
+
+    @Test
+    void refusesATopicConfigGivenAsABrokerPropertyBeforeStarting() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int rc = KafkaBrokerMain.run(new String[] {"--port", "0", "--controller-port", "0", "--prop", "file.delete.delay.ms=0"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("'file.delete.delay.ms' is a topic config")
+                .contains("'log.segment.delete.delay.ms'");
+    }
 
     @Test
     void printsReadyLineServesTopicsAndStopsOnSigterm(@TempDir Path tmp) throws Exception {

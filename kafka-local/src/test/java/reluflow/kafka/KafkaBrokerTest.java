@@ -122,6 +122,78 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void awaitsTheRemovalOfDeletedTopicsLogs() throws Exception {
+        // Kafka's log manager starts removing deleted logs log.initial.task.delay.ms after start-up (default: 30 s).
+        try (KafkaBroker quick = KafkaBroker.start(KafkaBroker.Settings.defaults()
+                .withBrokerProperty("log.segment.delete.delay.ms", "100")
+                .withBrokerProperty("log.initial.task.delay.ms", "0"))) {
+            quick.createTopics(Map.of("removed", 2, "removed-kept", 1));
+            Properties p = new Properties();
+            p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, quick.bootstrapServers());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("removed", 1, "k", "v")).get();
+            }
+            assertThat(quick.logDirectoriesOf(List.of("removed"))).hasSize(2);
+
+            quick.deleteTopics(List.of("removed"));
+            quick.awaitLogsRemoved(List.of("removed"), Duration.ofSeconds(10));
+
+            assertThat(quick.logDirectoriesOf(List.of("removed"))).isEmpty();
+            // A topic whose name starts with the deleted one's is not the deleted one's.
+            assertThat(quick.logDirectoriesOf(List.of("removed-kept"))).hasSize(1);
+        }
+    }
+
+    @Test
+    void waitingForLogsKafkaKeepsAMinuteFailsNamingTheSetting() {
+        broker.createTopics(Map.of("lingering", 1));
+        broker.deleteTopics(List.of("lingering"));
+
+        // Kafka's default log.segment.delete.delay.ms keeps the renamed directory for a minute.
+        assertThatThrownBy(() -> broker.awaitLogsRemoved(List.of("lingering"), Duration.ofMillis(500)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lingering-0.")
+                .hasMessageContaining("log.segment.delete.delay.ms");
+    }
+
+    @Test
+    void recognisesPartitionDirectoriesLiveAndDeleted() {
+        List<String> topics = List.of("in.frames-1");
+        assertThat(KafkaBroker.isPartitionDirectoryOf("in.frames-1-0", topics)).isTrue();
+        assertThat(KafkaBroker.isPartitionDirectoryOf("in.frames-1-12.4d2b0e8f1a9c4b7e9f0a1b2c3d4e5f60-delete", topics)).isTrue();
+        assertThat(KafkaBroker.isPartitionDirectoryOf("in.frames-1-x", topics)).isFalse();
+        assertThat(KafkaBroker.isPartitionDirectoryOf("in.frames-1-0-0", topics)).isFalse();
+        assertThat(KafkaBroker.isPartitionDirectoryOf("in.frames-1-0.4d2b0e8f-future", topics)).isFalse();
+        assertThat(KafkaBroker.isPartitionDirectoryOf("in.frames-10", topics)).isFalse();
+        assertThat(KafkaBroker.isPartitionDirectoryOf("in.frames-1-", topics)).isFalse();
+    }
+
+    @Test
+    void everyPropertyTheBrokerIsGivenIsOneKafkaReads() {
+        Properties props = KafkaBroker.brokerProperties(KafkaBroker.Settings.defaults().withSaslPlainUser("u", "p"),
+                Path.of("/tmp/unused"), 1, 2, 3);
+
+        assertThat(props.stringPropertyNames())
+                .filteredOn(name -> !name.startsWith("listener.name."))
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(kafka.server.KafkaConfig.configDef().names()).contains(name));
+    }
+
+    @Test
+    void refusesATopicConfigGivenAsABrokerPropertyNamingTheBrokersOne() {
+        // Kafka itself would ignore it without a word and keep its one-minute default.
+        assertThatThrownBy(() -> KafkaBroker.Settings.defaults().withBrokerProperty("file.delete.delay.ms", "0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'file.delete.delay.ms' is a topic config")
+                .hasMessageContaining("'log.segment.delete.delay.ms'");
+        // Broker configs, per-listener ones and plugins' own (here the standard authorizer's) are accepted.
+        KafkaBroker.Settings.defaults()
+                .withBrokerProperty("log.segment.delete.delay.ms", "0")
+                .withBrokerProperty("listener.name.tls.ssl.keystore.type", "PKCS12")
+                .withBrokerProperty("super.users", "User:admin");
+    }
+
+    @Test
     void transactionsCommitAndAbort() throws Exception {
         broker.createTopics(Map.of("tx", 1));
         Properties p = new Properties();

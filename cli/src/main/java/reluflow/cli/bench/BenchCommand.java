@@ -268,9 +268,10 @@ public final class BenchCommand implements Callable<Integer> {
                 try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.Settings.defaults()
                         .withDataDir(brokerData)
                         .withBrokerProperty("log.segment.bytes", Integer.toString(SEGMENT_BYTES))
-                        // Not Kafka's minute: a deleted run's logs are meant to go at once. They still go in batches,
-                        // later (1000 measured the same), so each run first waits for memory (KafkaBench.awaitMemoryForARun).
-                        .withBrokerProperty("file.delete.delay.ms", "0"))) {
+                        // Not Kafka's minute after the deletion, and not only 30 s after start-up: each run's logs go
+                        // before the next run starts (KafkaBench.removeLogs waits for that). 0 would poll every millisecond.
+                        .withBrokerProperty("log.segment.delete.delay.ms", "100")
+                        .withBrokerProperty("log.initial.task.delay.ms", "0"))) {
                     for (BenchModel model : loaded.values()) {
                         ObjectNode m = (ObjectNode) modelsNode.get(model.name);
                         KafkaBench kafka = new KafkaBench(broker, model, err);
