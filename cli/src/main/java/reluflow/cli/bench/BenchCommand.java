@@ -391,6 +391,15 @@ public final class BenchCommand implements Callable<Integer> {
             ln.put("round", byRound.indexOf(l) + 1);
             ArrayNode p99s = ln.putArray("rounds_p99");
             byRound.forEach(r -> p99s.add(r.p99()));
+            // Where each round's p99 went, not only the median round's: a single slow round is otherwise a number alone.
+            ArrayNode splits = ln.putArray("rounds_split_p99");
+            byRound.forEach(r -> splits.addObject()
+                    .put("p99", r.p99())
+                    .put("in_job_p99", r.inJobP99())
+                    .put("after_job_p99", r.afterJobP99())
+                    .put("sender_to_kafka_append_p99", r.toAppendP99())
+                    .put("from_kafka_append_p99", r.fromAppendP99())
+                    .put("sent_rate", r.sentRate()));
             ln.put("target_rate", l.targetRate());
             ln.put("sent_rate", l.sentRate());
             ln.put("frames", l.frames());

@@ -108,6 +108,20 @@ class BenchCommandTest {
                 for (String q : List.of("p50", "p95", "p99")) {
                     assertThat(latency.get(q).asDouble()).as(p + " " + load + " " + q).isGreaterThanOrEqualTo(0);
                 }
+                // Each round's own split, in round order, and the round shown is one of them.
+                JsonNode splits = latency.get("rounds_split_p99");
+                assertThat(splits.size()).as(p + " " + load).isEqualTo(2);
+                for (int r = 0; r < 2; r++) {
+                    JsonNode split = splits.get(r);
+                    assertThat(split.get("p99").asDouble()).as(p + " " + load + " round " + r).isEqualTo(p99s.get(r).asDouble());
+                    assertThat(split.get("from_kafka_append_p99").asDouble()).isBetween(0.0, split.get("p99").asDouble());
+                    assertThat(split.get("sender_to_kafka_append_p99").asDouble()).isBetween(0.0, split.get("p99").asDouble());
+                    assertThat(split.get("sent_rate").asDouble()).isPositive();
+                }
+                JsonNode shown = splits.get(latency.get("round").asInt() - 1);
+                assertThat(shown.get("in_job_p99").asDouble()).isEqualTo(latency.get("in_job_p99").asDouble());
+                assertThat(shown.get("sender_to_kafka_append_p99").asDouble())
+                        .isEqualTo(latency.get("sender_to_kafka_append_p99").asDouble());
                 assertThat(latency.get("frames").asInt()).isPositive();
                 for (String part : List.of("in_job_p50", "in_job_p99", "after_job_p50", "after_job_p99", "inference_call_p50")) {
                     assertThat(latency.has(part)).as(p + " " + load + " " + part).isTrue();
