@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -409,7 +410,7 @@ public final class KafkaBroker implements AutoCloseable {
         for (Path dir : logDirs) {
             try (Stream<Path> entries = Files.list(dir)) {
                 entries.filter(entry -> isPartitionDirectoryOf(entry.getFileName().toString(), topics)).forEach(found::add);
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 // A log dir the broker has not created yet holds nothing.
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list Kafka log dir " + dir, e);
@@ -547,12 +548,11 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static List<Path> logDirs(Properties props) {
-        String dirs = props.getProperty("log.dirs", props.getProperty("log.dir"));
-        return Stream.of(dirs.split(",")).map(String::trim).filter(d -> !d.isEmpty()).map(Path::of).toList();
+        return Stream.of(props.getProperty("log.dirs").split(",")).map(String::trim).filter(d -> !d.isEmpty()).map(Path::of).toList();
     }
 
     private static void formatIfNeeded(Properties props, Path configFile) throws IOException {
-        Path logDir = Path.of(props.getProperty("log.dirs").split(",")[0].trim());
+        Path logDir = logDirs(props).get(0);
         if (Files.exists(logDir.resolve("meta.properties"))) {
             LOG.info("Kafka storage in {} is already formatted; reusing it", logDir);
             return;
