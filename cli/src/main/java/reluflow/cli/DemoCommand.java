@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--batch", defaultValue = "32", description = "batch.max-size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "128", description = "batch.max-size (default: ${DEFAULT-VALUE}, the job's).")
     int batch;
 
     @Option(names = "--checkpoint-interval", defaultValue = "1 s",

@@ -77,7 +77,7 @@ class CliTest {
     void jobOptionsListEveryOptionWithItsDefault() {
         Result options = run("job", "options");
         assertThat(options.exitCode()).isZero();
-        assertThat(options.out()).contains("batch.max-size\n    default: 32", "delivery.guarantee\n    default: EXACTLY_ONCE",
+        assertThat(options.out()).contains("batch.max-size\n    default: 128", "delivery.guarantee\n    default: EXACTLY_ONCE",
                 "kafka.properties.*");
     }
 

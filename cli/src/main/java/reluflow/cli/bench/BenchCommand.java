@@ -27,6 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import reluflow.avro.Frame;
+import reluflow.job.config.ReluflowOptions;
 import reluflow.kafka.KafkaBroker;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -44,8 +45,11 @@ public final class BenchCommand implements Callable<Integer> {
      * ratios that paired batches put at 0.99 read 0.97-0.98 (see README.md).
      */
     static final double TURN_SECONDS = 0.025;
-    /** The pipeline runs' batch.max-size, and the batch ONNX Runtime's two-session scaling is measured at. */
-    static final int PIPELINE_BATCH = 32;
+    /**
+     * The batch the raw ceiling around the pipeline rounds and ONNX Runtime's two-session scaling are measured at: the
+     * issue's batch 32. The pipeline itself runs with the job's batch.max-size (its default unless --set gives one).
+     */
+    static final int CEILING_BATCH = 32;
     /** Rounds at the least, however short --duration. */
     static final int MIN_ROUNDS = 9;
     static final double STUDY_PER_SLOT = CrayfishModel.STUDY_FRAMES_PER_SECOND_PER_SLOT;
@@ -199,7 +203,8 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("intra_op_threads", threads);
         settings.put("pipeline_sample_rate", pipelineSampleRate);
         settings.put("pipeline_delivery", "AT_LEAST_ONCE");
-        settings.put("pipeline_batch_max_size", PIPELINE_BATCH);
+        settings.put("pipeline_batch_max_size", Integer.parseInt(jobSettings.getOrDefault("batch.max-size",
+                Integer.toString(ReluflowOptions.BATCH_MAX_SIZE.defaultValue()))));
         settings.put("pipeline_batch_auto_size", !"false".equalsIgnoreCase(jobSettings.getOrDefault("batch.auto-size", "true")));
         settings.put("pipeline_batch_max_wait_ms", 10);
         settings.put("pipeline_checkpoint_interval_s", 10);
@@ -248,11 +253,11 @@ public final class BenchCommand implements Callable<Integer> {
                     rates.rounds().forEach((variant, perRound) -> Arrays.stream(perRound).forEach(round.putArray(variant)::add));
                 }
                 if (pars.contains(2)) {
-                    progress(err, "%s batch %d: raw, one session on one thread / two on two", model.name, PIPELINE_BATCH);
-                    InferenceBench.Scaling scaling = InferenceBench.twoSessionScaling(model, PIPELINE_BATCH, threads, warmup, TURN_SECONDS,
+                    progress(err, "%s batch %d: raw, one session on one thread / two on two", model.name, CEILING_BATCH);
+                    InferenceBench.Scaling scaling = InferenceBench.twoSessionScaling(model, CEILING_BATCH, threads, warmup, TURN_SECONDS,
                             rounds(seconds));
                     ObjectNode two = m.putObject("raw_two_sessions");
-                    two.put("batch", PIPELINE_BATCH);
+                    two.put("batch", CEILING_BATCH);
                     two.put("one_session_frames_per_s", scaling.oneSession());
                     two.put("two_sessions_frames_per_s", scaling.twoSessions());
                     two.put("two_over_one", scaling.ratio());
@@ -289,7 +294,7 @@ public final class BenchCommand implements Callable<Integer> {
                         // round too, and the round with the median p99 reported.
                         List<KafkaBench.KafkaCeiling> ceilings = new ArrayList<>();
                         List<Double> rawCeilings = new ArrayList<>();
-                        progress(err, "%s: Kafka pass-through of %d frames, raw ORT at batch %d", model.name, preload, PIPELINE_BATCH);
+                        progress(err, "%s: Kafka pass-through of %d frames, raw ORT at batch %d", model.name, preload, CEILING_BATCH);
                         ceilings.add(kafka.ceiling(preload));
                         rawCeilings.add(rawAroundRounds(model, threads));
                         Map<Integer, List<KafkaBench.PipelineResult>> resultsByPar = new LinkedHashMap<>();
@@ -302,7 +307,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 resultsByPar.get(par).add(kafka.pipeline(files.get(model.name), par, preload, fractions, latencySecs,
                                         pipelineSettings()));
                             }
-                            progress(err, "%s: Kafka pass-through of %d frames again, raw ORT at batch %d", model.name, preload, PIPELINE_BATCH);
+                            progress(err, "%s: Kafka pass-through of %d frames again, raw ORT at batch %d", model.name, preload, CEILING_BATCH);
                             ceilings.add(kafka.ceiling(preload));
                             rawCeilings.add(rawAroundRounds(model, threads));
                         }
@@ -325,7 +330,7 @@ public final class BenchCommand implements Callable<Integer> {
                         for (int round = 0; round < pipeRounds; round++) {
                             rawByRound[round] = (rawCeilings.get(round) + rawCeilings.get(round + 1)) / 2;
                         }
-                        rawAround.put("batch", PIPELINE_BATCH);
+                        rawAround.put("batch", CEILING_BATCH);
                         rawAround.put("frames_per_s", BenchReport.median(rawByRound));
                         Arrays.stream(rawByRound).forEach(rawAround.putArray("rounds_frames_per_s")::add);
                         rawCeilings.forEach(rawAround.putArray("runs_frames_per_s")::add);
@@ -362,7 +367,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final double RAW_AROUND_ROUNDS_SECONDS = 1.0;
 
     private static double rawAroundRounds(BenchModel model, int threads) throws Exception {
-        return InferenceBench.rawRate(model, PIPELINE_BATCH, threads, RAW_AROUND_ROUNDS_SECONDS / 3, RAW_AROUND_ROUNDS_SECONDS);
+        return InferenceBench.rawRate(model, CEILING_BATCH, threads, RAW_AROUND_ROUNDS_SECONDS / 3, RAW_AROUND_ROUNDS_SECONDS);
     }
 
     /**

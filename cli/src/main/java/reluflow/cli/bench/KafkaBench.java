@@ -232,7 +232,6 @@ final class KafkaBench {
         settings.put("model.path", modelFile.toAbsolutePath().toString());
         settings.put("delivery.guarantee", "AT_LEAST_ONCE");
         settings.put("checkpoint.interval", "10 s");
-        settings.put("batch.max-size", Integer.toString(BenchCommand.PIPELINE_BATCH));
         settings.put("batch.max-wait", "10 ms");
         settings.put("engine.provider", "CPU");
         settings.put("parallelism", Integer.toString(parallelism));

@@ -33,9 +33,15 @@ public final class BatchSizeCalibration {
      * A batch size is chosen when its cost per frame is within this fraction of the cheapest size's. At 5% the
      * demo CNN, whose sizes all cost within about 8% of each other, got 1, 2 or 4 from run to run on a quiet
      * machine and up to 16 while the job's other threads started beside it; the MLP's and the Crayfish shape's
-     * choices (32 and 16) are the same at 5% and 10%.
+     * choices (32 and 16 of at most 32) are the same at 5% and 10%. Of at most 128 they are 128 and 32.
      */
     public static final double TOLERANCE = 0.10;
+    /**
+     * A model whose frames cannot be made up (dynamic frame axes) is not measured and groups at most this many frames
+     * per call: the batch.max-size default before larger batches were measured to pay for small dense models. A
+     * compute-bound model of that kind would make each frame wait for up to this many frames' inference.
+     */
+    static final int UNMEASURED_MAX = 32;
     private static final int MAX_ROUNDS = 10;
     private static final int MIN_ROUNDS = 2;
 
@@ -52,17 +58,20 @@ public final class BatchSizeCalibration {
 
     /**
      * Measures the engine at batch sizes up to {@code maxBatch} within about {@code budget}, and picks one.
-     * Models that cannot batch (a fixed batch of 1, dynamic frame axes) and a maximum of 1 are not measured.
+     * A model with a fixed batch of 1 is measured too: its frames run one call each, and grouping them only makes the
+     * first wait for the rest unless the operator's per-batch work is what pays. Dynamic frame axes and a maximum of 1
+     * are not measured.
      */
     public static Result calibrate(InferenceEngine engine, int maxBatch, Duration budget) {
         if (maxBatch <= 1) {
             return new Result(Math.max(1, maxBatch), new TreeMap<>(), "batch.max-size is 1");
         }
-        if (!engine.batchable()) {
-            return new Result(maxBatch, new TreeMap<>(), "the model runs frame by frame (fixed batch axis or dynamic frame shape)");
+        if (!engine.inputLayout().staticFrameShape()) {
+            int kept = Math.min(maxBatch, UNMEASURED_MAX);
+            return new Result(kept, new TreeMap<>(), "the model's frame shape is dynamic: no frames to measure it with, so "
+                    + kept + " (at most " + UNMEASURED_MAX + ")");
         }
-        List<Integer> sizes = candidates(maxBatch);
-        List<Frame> frames = syntheticFrames(engine, maxBatch);
+        List<Frame> singles = syntheticFrames(engine, 3);
         long budgetNanos = budget.toNanos();
         long start = System.nanoTime();
         // A few single frames first: a large model must not spend a whole round (about maxBatch frames per size)
@@ -71,39 +80,73 @@ public final class BatchSizeCalibration {
         long oneFrameNanos = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             long called = System.nanoTime();
-            engine.infer(frames.subList(i, i + 1));
+            engine.infer(singles.subList(i, i + 1));
             oneFrameNanos = Math.min(oneFrameNanos, System.nanoTime() - called);
         }
-        long estimatedRoundNanos = oneFrameNanos * maxBatch * sizes.size();
-        if (estimatedRoundNanos * (MIN_ROUNDS + 1) > budgetNanos) {
-            return new Result(maxBatch, new TreeMap<>(), "the model is too slow to measure within " + budget.toMillis()
-                    + " ms (one frame took " + oneFrameNanos / 1_000 + " us)");
+        int top = largestMeasurable(maxBatch, oneFrameNanos, budgetNanos - (System.nanoTime() - start));
+        if (top < 2) {
+            // Even sizes 1 and 2 do not fit: a call of one frame is long enough that batching has no fixed cost to
+            // amortise worth a frame's wait, and batch.max-size frames would make every frame wait for all of them.
+            return new Result(1, new TreeMap<>(), "the model is too slow to measure within " + budget.toMillis()
+                    + " ms (one frame took " + oneFrameNanos / 1_000 + " us): frame by frame");
         }
+        List<Integer> sizes = candidates(top);
+        // Made only now: at sizes up to batch.max-size, frames of a large input would take memory for sizes not measured.
+        List<Frame> frames = syntheticFrames(engine, top);
+        String limited = top < maxBatch ? "; sizes up to " + top + ", the largest that fit the " + budget.toMillis() + " ms budget" : "";
         // The first round warms the engine up (pinned tensors, JIT) and tells whether calibration fits the budget.
-        runRound(engine, frames, sizes, maxBatch, new double[sizes.size()]);
-        long roundNanos = System.nanoTime() - start;
-        if (roundNanos * (MIN_ROUNDS + 1) > budgetNanos) {
-            return new Result(maxBatch, new TreeMap<>(), "the model is too slow to measure within " + budget.toMillis()
-                    + " ms (one round took " + roundNanos / 1_000_000 + " ms)");
+        double[] firstRound = new double[sizes.size()];
+        long roundStart = System.nanoTime();
+        runRound(engine, frames, sizes, top, firstRound);
+        long roundNanos = System.nanoTime() - roundStart;
+        if (System.nanoTime() - start + roundNanos * MIN_ROUNDS > budgetNanos) {
+            // Slower than one frame foretold (a cold first call): the one round measured decides.
+            SortedMap<Integer, Double> micros = micros(sizes, firstRound);
+            return new Result(choose(micros, TOLERANCE), micros, "one round only: it took " + roundNanos / 1_000_000 + " ms" + limited);
         }
         double[] best = new double[sizes.size()];
         Arrays.fill(best, Double.MAX_VALUE);
         int rounds = 0;
         while (rounds < MAX_ROUNDS && (rounds < MIN_ROUNDS || System.nanoTime() - start + roundNanos <= budgetNanos)) {
             double[] cost = new double[sizes.size()];
-            runRound(engine, frames, sizes, maxBatch, cost);
+            runRound(engine, frames, sizes, top, cost);
             for (int i = 0; i < cost.length; i++) {
                 best[i] = Math.min(best[i], cost[i]);
             }
             rounds++;
         }
-        SortedMap<Integer, Double> micros = new TreeMap<>();
-        for (int i = 0; i < sizes.size(); i++) {
-            micros.put(sizes.get(i), best[i] / 1_000.0);
-        }
+        SortedMap<Integer, Double> micros = micros(sizes, best);
         int chosen = choose(micros, TOLERANCE);
         return new Result(chosen, micros, "smallest size within " + Math.round(TOLERANCE * 100) + "% of the cheapest per frame, "
-                + rounds + " rounds");
+                + rounds + " rounds" + limited);
+    }
+
+    /**
+     * The largest candidate size whose rounds (each size running about that many frames) fit the budget
+     * {@link #MIN_ROUNDS} + 1 times, the warm-up round included, foretold from one frame's cost; 1 when not even
+     * size 2 fits. A slow model is measured on the small sizes that fit rather than not at all: before, a model
+     * over about 3 ms a frame kept batch.max-size unmeasured, and a larger maximum lowers that bar.
+     */
+    static int largestMeasurable(int maxBatch, long oneFrameNanos, long budgetNanos) {
+        int top = 1;
+        List<Integer> sizes = candidates(maxBatch);
+        for (int i = 1; i < sizes.size(); i++) {
+            int size = sizes.get(i);
+            double roundNanos = (double) oneFrameNanos * size * (i + 1);
+            if (roundNanos * (MIN_ROUNDS + 1) > budgetNanos) {
+                break;
+            }
+            top = size;
+        }
+        return top;
+    }
+
+    private static SortedMap<Integer, Double> micros(List<Integer> sizes, double[] nanosPerFrame) {
+        SortedMap<Integer, Double> micros = new TreeMap<>();
+        for (int i = 0; i < sizes.size(); i++) {
+            micros.put(sizes.get(i), nanosPerFrame[i] / 1_000.0);
+        }
+        return micros;
     }
 
     /** The smallest size whose cost per frame is within tolerance of the cheapest. */
@@ -127,11 +170,11 @@ public final class BatchSizeCalibration {
         return sizes;
     }
 
-    /** Each size in turn runs about maxBatch frames; cost[i] gets size i's nanoseconds per frame. */
-    private static void runRound(InferenceEngine engine, List<Frame> frames, List<Integer> sizes, int maxBatch, double[] cost) {
+    /** Each size in turn runs about top (the largest size) frames; cost[i] gets size i's nanoseconds per frame. */
+    private static void runRound(InferenceEngine engine, List<Frame> frames, List<Integer> sizes, int top, double[] cost) {
         for (int i = 0; i < sizes.size(); i++) {
             int size = sizes.get(i);
-            int calls = Math.max(1, maxBatch / size);
+            int calls = Math.max(1, top / size);
             long started = System.nanoTime();
             for (int call = 0; call < calls; call++) {
                 int from = (call * size) % (frames.size() - size + 1);

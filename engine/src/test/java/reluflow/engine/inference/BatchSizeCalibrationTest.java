@@ -53,22 +53,47 @@ class BatchSizeCalibrationTest {
     }
 
     @Test
-    void modelsThatCannotBatchOrDoNotFitTheBudgetKeepTheMaximum() throws Exception {
-        TinyModel fixed = TinyModel.fixedBatchMatMulRelu();
-        try (InferenceEngine engine = InferenceEngine.open(EngineConfig.defaults(fixed.writeTo(dir, "fixed.onnx"))
+    void aFixedBatchModelIsMeasuredFrameByFrameAndADynamicShapeOneKeepsAtMostTheUnmeasuredMaximum() throws Exception {
+        try (InferenceEngine engine = InferenceEngine.open(EngineConfig.defaults(TinyModel.fixedBatchMatMulRelu().writeTo(dir, "fixed.onnx"))
                 .withProvider(ExecutionProvider.CPU))) {
             BatchSizeCalibration.Result result = BatchSizeCalibration.calibrate(engine, 32, Duration.ofSeconds(5));
-            assertThat(result.chosen()).isEqualTo(32);
-            assertThat(result.microsPerFrame()).isEmpty();
-            assertThat(result.reason()).contains("frame by frame");
+            assertThat(result.microsPerFrame()).containsOnlyKeys(1, 2, 4, 8, 16, 32);
+            assertThat(result.chosen()).isEqualTo(BatchSizeCalibration.choose(result.microsPerFrame(), BatchSizeCalibration.TOLERANCE));
         }
+        TinyModel dynamic = TinyModel.create().input("x", -1, -1).node("Relu", "x", "y").output("y", -1, -1);
+        try (InferenceEngine engine = InferenceEngine.open(EngineConfig.defaults(dynamic.writeTo(dir, "dynamic.onnx"))
+                .withProvider(ExecutionProvider.CPU))) {
+            BatchSizeCalibration.Result large = BatchSizeCalibration.calibrate(engine, 128, Duration.ofSeconds(5));
+            assertThat(large.chosen()).isEqualTo(BatchSizeCalibration.UNMEASURED_MAX);
+            assertThat(large.microsPerFrame()).isEmpty();
+            assertThat(large.reason()).contains("dynamic");
+            assertThat(BatchSizeCalibration.calibrate(engine, 8, Duration.ofSeconds(5)).chosen()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void aModelTooSlowForEvenSizeTwoRunsFrameByFrame() throws Exception {
         try (InferenceEngine engine = InferenceEngine.open(EngineConfig.defaults(TinyModel.gemmRelu().writeTo(dir, "gemm.onnx"))
                 .withProvider(ExecutionProvider.CPU))) {
-            BatchSizeCalibration.Result slow = BatchSizeCalibration.calibrate(engine, 32, Duration.ofNanos(1));
-            assertThat(slow.chosen()).isEqualTo(32);
+            BatchSizeCalibration.Result slow = BatchSizeCalibration.calibrate(engine, 128, Duration.ofNanos(1));
+            assertThat(slow.chosen()).isEqualTo(1);
             assertThat(slow.reason()).contains("too slow");
             assertThat(BatchSizeCalibration.calibrate(engine, 1, Duration.ofSeconds(5)).chosen()).isEqualTo(1);
             assertThat(List.of(1, 2, 4, 8)).contains(BatchSizeCalibration.calibrate(engine, 8, Duration.ofSeconds(5)).chosen());
         }
+    }
+
+    @Test
+    void aSlowModelIsMeasuredOnTheSizesThatFitTheBudget() {
+        // Three rounds (the warm-up and two timed) of every size up to the top, each size running the top's frames.
+        long second = 1_000_000_000L;
+        // 1 ms a frame in 2 s: 64 takes 64 x 7 sizes x 3 rounds = 1.34 s; 128 would take 3.1 s.
+        assertThat(BatchSizeCalibration.largestMeasurable(128, 1_000_000L, 2 * second)).isEqualTo(64);
+        assertThat(BatchSizeCalibration.largestMeasurable(128, 100_000L, 2 * second)).isEqualTo(128);
+        // 2 takes 2 x 2 x 3 = 12 frames: over 2 s at 170 ms a frame, within it at 160.
+        assertThat(BatchSizeCalibration.largestMeasurable(128, 170_000_000L, 2 * second)).isEqualTo(1);
+        assertThat(BatchSizeCalibration.largestMeasurable(128, 160_000_000L, 2 * second)).isEqualTo(2);
+        // A maximum that is not a power of two is measured itself when it fits.
+        assertThat(BatchSizeCalibration.largestMeasurable(48, 100_000L, 2 * second)).isEqualTo(48);
     }
 }

@@ -58,8 +58,8 @@ public final class ReluflowOptions {
             .withDescription("A partition without frames for this long stops holding back event time.");
 
     // ---- Batching ----
-    public static final ConfigOption<Integer> BATCH_MAX_SIZE = key("batch.max-size").intType().defaultValue(32)
-            .withDescription("Frames per inference call, at most.");
+    public static final ConfigOption<Integer> BATCH_MAX_SIZE = key("batch.max-size").intType().defaultValue(128)
+            .withDescription("Frames per inference call, at most; with batch.auto-size, the size measured for the model up to it.");
     public static final ConfigOption<Boolean> BATCH_AUTO_SIZE = key("batch.auto-size").booleanType().defaultValue(true)
             .withDescription("Batch only as far as it pays: at start-up each TaskManager measures the model at batch sizes 1, 2, 4, ... "
                     + "up to batch.max-size and uses the smallest whose cost per frame is within 10% of the cheapest. Small dense "

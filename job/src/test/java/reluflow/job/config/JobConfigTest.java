@@ -18,7 +18,7 @@ class JobConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         JobConfig config = JobTestSupport.config(Path.of("m.onnx"));
-        assertThat(config.batchMaxSize()).isEqualTo(32);
+        assertThat(config.batchMaxSize()).isEqualTo(128);
         assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(10));
         assertThat(config.sparsityWindow()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.delivery()).isEqualTo(DeliveryMode.EXACTLY_ONCE);
