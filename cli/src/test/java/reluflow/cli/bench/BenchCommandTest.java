@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import reluflow.cli.Main;
+import reluflow.job.config.ReluflowOptions;
 
 /** CI's smoke run of the benchmark: it runs end to end and reports every figure; no timing is asserted. */
 class BenchCommandTest {
@@ -73,6 +74,9 @@ class BenchCommandTest {
         assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isPositive();
         assertThat(mlp.at("/kafka/mb_per_s").asDouble()).isPositive();
         assertThat(root.at("/settings/pipeline_rounds").asInt()).isEqualTo(2);
+        // The pipeline runs the job's own batch.max-size, as a user's job would; the header says which.
+        assertThat(root.at("/settings/pipeline_batch_max_size").asInt()).isEqualTo(ReluflowOptions.BATCH_MAX_SIZE.defaultValue());
+        assertThat(out.toString()).contains("batch.max-size " + ReluflowOptions.BATCH_MAX_SIZE.defaultValue() + ",");
         // Each figure is the median of its rounds': of two, their mean.
         assertThat(mlp.at("/kafka/frames_per_s").asDouble()).isCloseTo(meanOfTwo(mlp.at("/kafka/rounds_frames_per_s")), within(1e-6));
         assertThat(mlp.at("/kafka/frames_per_s_before").asDouble()).isPositive();
@@ -139,7 +143,7 @@ class BenchCommandTest {
                         .isLessThanOrEqualTo(latency.get("p99").asDouble());
                 assertCores(latency.get("cpu_cores"), machine.get("cores").asInt(), true);
                 // Every frame ran in a batch of at least itself, and no larger than the configured maximum.
-                assertThat(latency.get("frame_batch_size_mean").asDouble()).isBetween(1.0, 32.0);
+                assertThat(latency.get("frame_batch_size_mean").asDouble()).isBetween(1.0, root.at("/settings/pipeline_batch_max_size").asDouble());
             }
         }
         // Every variant's rate in each interleaved round, which the ratios are the medians of.
