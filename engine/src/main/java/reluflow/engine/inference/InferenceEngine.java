@@ -170,11 +170,6 @@ public final class InferenceEngine implements AutoCloseable {
         return layout;
     }
 
-    /** Whether frames run batched: a dynamic batch axis and a fixed frame shape. */
-    public boolean batchable() {
-        return layout.dynamicBatch() && layout.staticFrameShape();
-    }
-
     public ModelDescription description() {
         List<ModelDescription.LayerInfo> infos = new ArrayList<>();
         for (ReluLayer layer : layers) {
