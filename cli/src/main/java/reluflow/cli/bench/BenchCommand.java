@@ -27,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import reluflow.avro.Frame;
-import reluflow.job.config.ReluflowOptions;
+import reluflow.job.config.InvalidConfigException;
+import reluflow.job.config.JobConfig;
 import reluflow.kafka.KafkaBroker;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -184,6 +185,15 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
+        JobConfig pipelineConfig;
+        try {
+            // Checked before anything is measured; the model path stands in for the files written below.
+            pipelineConfig = JobConfig.of(KafkaBench.jobSettings(Path.of("bench-model.onnx"), pipelineSettings()));
+        } catch (InvalidConfigException e) {
+            err.println("bench: bad job setting (--set, --sample-rate or --threads): " + e.getMessage());
+            return 2;
+        }
+
         Path brokerParent = brokerDir != null ? brokerDir : defaultBrokerParent();
         ObjectNode root = mapper.createObjectNode();
         root.set("machine", machine());
@@ -202,12 +212,11 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("pipeline_warmup_jit_settled_below_cores", JIT_SETTLED_CORES);
         settings.put("intra_op_threads", threads);
         settings.put("pipeline_sample_rate", pipelineSampleRate);
-        settings.put("pipeline_delivery", "AT_LEAST_ONCE");
-        settings.put("pipeline_batch_max_size", Integer.parseInt(jobSettings.getOrDefault("batch.max-size",
-                Integer.toString(ReluflowOptions.BATCH_MAX_SIZE.defaultValue()))));
-        settings.put("pipeline_batch_auto_size", !"false".equalsIgnoreCase(jobSettings.getOrDefault("batch.auto-size", "true")));
-        settings.put("pipeline_batch_max_wait_ms", 10);
-        settings.put("pipeline_checkpoint_interval_s", 10);
+        settings.put("pipeline_delivery", pipelineConfig.delivery().name());
+        settings.put("pipeline_batch_max_size", pipelineConfig.batchMaxSize());
+        settings.put("pipeline_batch_auto_size", pipelineConfig.batchAutoSize());
+        settings.put("pipeline_batch_max_wait_ms", pipelineConfig.batchMaxWait().toMillis());
+        settings.put("pipeline_checkpoint_interval_s", pipelineConfig.checkpointInterval().toMillis() / 1000.0);
         settings.put("kafka_partitions", KafkaBench.PARTITIONS);
         settings.putPOJO("batches", batchSizes);
         settings.putPOJO("parallelism", pars);

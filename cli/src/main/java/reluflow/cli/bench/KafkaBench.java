@@ -216,6 +216,22 @@ final class KafkaBench {
                 latencySeconds, extraSettings, framesTopic, detections, sparsity, dead));
     }
 
+    /**
+     * The job settings every pipeline run shares: the bench's own (the issue's batch.max-wait of 10 ms, at-least-once
+     * delivery, the CPU provider), then the caller's, which win. The bench checks them with {@link JobConfig#of} before
+     * it measures anything, so a bad --set stops it at once with the job's own message.
+     */
+    static Map<String, String> jobSettings(Path modelFile, Map<String, String> extraSettings) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("model.path", modelFile.toAbsolutePath().toString());
+        settings.put("delivery.guarantee", "AT_LEAST_ONCE");
+        settings.put("checkpoint.interval", "10 s");
+        settings.put("batch.max-wait", "10 ms");
+        settings.put("engine.provider", "CPU");
+        settings.putAll(extraSettings);
+        return settings;
+    }
+
     private PipelineResult pipeline(Path modelFile, int parallelism, int frames, double[] fractions, double latencySeconds,
             Map<String, String> extraSettings, String framesTopic, String detections, String sparsity, String dead) throws Exception {
         preload(framesTopic, frames);
@@ -229,13 +245,8 @@ final class KafkaBench {
         settings.put("kafka.dead-letter-topic", dead);
         settings.put("kafka.starting-offsets", "EARLIEST");
         settings.put("kafka.group-id", "reluflow-bench-" + framesTopic);
-        settings.put("model.path", modelFile.toAbsolutePath().toString());
-        settings.put("delivery.guarantee", "AT_LEAST_ONCE");
-        settings.put("checkpoint.interval", "10 s");
-        settings.put("batch.max-wait", "10 ms");
-        settings.put("engine.provider", "CPU");
         settings.put("parallelism", Integer.toString(parallelism));
-        settings.putAll(extraSettings);
+        settings.putAll(jobSettings(modelFile, extraSettings));
         JobConfig config = JobConfig.of(settings);
 
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(detections)) {

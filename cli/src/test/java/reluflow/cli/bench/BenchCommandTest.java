@@ -204,6 +204,32 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--warmup-max takes seconds, 0 or more");
     }
 
+    @Test
+    void refusesABadJobSettingWithTheJobsOwnMessageBeforeMeasuring() {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        Path json = dir.resolve("never.json");
+
+        int code = cli.execute("bench", "--quick", "--set", "batch.max-size=lots", "--json", json.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("bad job setting", "Option 'batch.max-size' has a bad value 'lots'");
+        assertThat(json).doesNotExist();
+    }
+
+    @Test
+    void refusesAnUnknownJobSetting() {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("bench", "--quick", "--set", "batch.max-sise=64");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option 'batch.max-sise'");
+    }
+
     /**
      * The CPU shares add up, the job always used some, and while frames were sent live the load
      * generator did; none is negative. The process cannot use more cores than the machine has (a
