@@ -62,7 +62,8 @@ public final class ReluflowOptions {
             .withDescription("Frames per inference call, at most; with batch.auto-size, the size measured for the model up to it.");
     public static final ConfigOption<Boolean> BATCH_AUTO_SIZE = key("batch.auto-size").booleanType().defaultValue(true)
             .withDescription("Batch only as far as it pays: at start-up each TaskManager measures the model at batch sizes 1, 2, 4, ... "
-                    + "up to batch.max-size and uses the smallest whose cost per frame is within 10% of the cheapest. Small dense "
+                    + "up to batch.max-size and uses the smallest whose cost per frame is within 10% of the cheapest, or, where batching "
+                    + "pays, the largest within 10% whose call takes under 1 ms. Small dense "
                     + "models keep large batches; compute-bound ones (convolutions), which cost the same per frame at any size, get "
                     + "small batches and lower latency at the same throughput. false: always batch.max-size.");
     public static final ConfigOption<Duration> BATCH_MAX_WAIT = key("batch.max-wait").durationType().defaultValue(Duration.ofMillis(10))
