@@ -182,52 +182,39 @@ class BenchCommandTest {
 
     @Test
     void refusesABrokerDirectoryThatIsNotThere() {
-        CommandLine cli = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
-
-        int code = cli.execute("bench", "--quick", "--broker-dir", dir.resolve("missing").toString());
-
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--broker-dir", "missing", "is not a directory");
+        assertThat(refused("--broker-dir", dir.resolve("missing").toString())).contains("--broker-dir", "missing", "is not a directory");
     }
 
     @Test
     void refusesANegativeWarmUp() {
-        CommandLine cli = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
-
-        int code = cli.execute("bench", "--quick", "--warmup-max", "-1");
-
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--warmup-max takes seconds, 0 or more");
+        assertThat(refused("--warmup-max", "-1")).contains("--warmup-max takes seconds, 0 or more");
     }
 
     @Test
     void refusesABadJobSettingWithTheJobsOwnMessageBeforeMeasuring() {
-        CommandLine cli = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
         Path json = dir.resolve("never.json");
-
-        int code = cli.execute("bench", "--quick", "--set", "batch.max-size=lots", "--json", json.toString());
-
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("bad job setting", "Option 'batch.max-size' has a bad value 'lots'");
+        assertThat(refused("--set", "batch.max-size=lots", "--json", json.toString()))
+                .contains("bad job setting", "Option 'batch.max-size' has a bad value 'lots'");
         assertThat(json).doesNotExist();
     }
 
     @Test
     void refusesAnUnknownJobSetting() {
+        assertThat(refused("--set", "batch.max-sise=64")).contains("Unknown option 'batch.max-sise'");
+    }
+
+    /** Runs {@code bench --quick} with these options, expects the usage exit code 2, and returns what it wrote to stderr. */
+    private static String refused(String... options) {
         CommandLine cli = Main.commandLine();
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
+        String[] args = new String[options.length + 2];
+        args[0] = "bench";
+        args[1] = "--quick";
+        System.arraycopy(options, 0, args, 2, options.length);
 
-        int code = cli.execute("bench", "--quick", "--set", "batch.max-sise=64");
-
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("Unknown option 'batch.max-sise'");
+        assertThat(cli.execute(args)).isEqualTo(2);
+        return err.toString();
     }
 
     /**
