@@ -260,11 +260,12 @@ final class BenchReport {
                 });
             }
 
-            out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (AT_LEAST_ONCE, batch.max-size %s, batch.auto-size %s, batch.max-wait 10 ms, "
+            out.printf("%nPipeline Kafka -> Flink MiniCluster -> Kafka (%s, batch.max-size %s, batch.auto-size %s, batch.max-wait %s ms, "
                     + "sparsity.sample-rate %s; sustained = from half of %s pre-loaded frames out until a slot has read all of its partition, the median of %d rounds, and each "
                     + "ratio the median of the rounds' ratios; latency (measured in every round, the round with the median p99 shown) = event_time stamped at send "
                     + "-> detection readable by a read_committed consumer, ms)%n",
-                    settings.path("pipeline_batch_max_size").asText("?"), settings.path("pipeline_batch_auto_size").asText("true"),
+                    settings.path("pipeline_delivery").asText("AT_LEAST_ONCE"), settings.path("pipeline_batch_max_size").asText("?"),
+                    settings.path("pipeline_batch_auto_size").asText("true"), settings.path("pipeline_batch_max_wait_ms").asText("10"),
                     settings.get("pipeline_sample_rate").asText(),
                     settings.get("frames").asText(), settings.path("pipeline_rounds").asInt(1));
             List<String> loads = new ArrayList<>();
