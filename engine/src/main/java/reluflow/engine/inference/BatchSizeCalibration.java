@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -45,7 +46,7 @@ public final class BatchSizeCalibration {
      * calibration does not measure, happens less often. The smallest-within-10% rule alone gave the demo MLP 64 of
      * 128 (0.46 against 0.42-0.45 us a frame, calls of 29 and 54 us) and the Crayfish-shaped model 32 or 64.
      */
-    public static final double SHORT_CALL_MICROS = 1_000;
+    static final double SHORT_CALL_MICROS = 1_000;
     /**
      * A model whose frames cannot be made up (dynamic frame axes) is not measured and groups at most this many frames
      * per call: the batch.max-size default before larger batches were measured to pay for small dense models. A
@@ -167,24 +168,16 @@ public final class BatchSizeCalibration {
      * (compute-bound) keeps the smallest.
      */
     static int choose(SortedMap<Integer, Double> costPerFrame, double tolerance) {
-        double cheapest = Collections.min(costPerFrame.values());
-        int smallest = 0;
-        for (var entry : costPerFrame.entrySet()) {
-            if (entry.getValue() <= cheapest * (1 + tolerance)) {
-                smallest = entry.getKey();
-                break;
-            }
-        }
-        if (smallest == 0) {
-            throw new IllegalArgumentException("no batch sizes measured");
-        }
+        double bound = Collections.min(costPerFrame.values()) * (1 + tolerance);
+        List<Integer> within = costPerFrame.entrySet().stream().filter(e -> e.getValue() <= bound).map(Map.Entry::getKey).toList();
+        int smallest = within.get(0);
         if (smallest == costPerFrame.firstKey()) {
             return smallest;
         }
         int chosen = smallest;
-        for (var entry : costPerFrame.tailMap(smallest).entrySet()) {
-            if (entry.getValue() <= cheapest * (1 + tolerance) && entry.getKey() * entry.getValue() < SHORT_CALL_MICROS) {
-                chosen = entry.getKey();
+        for (int size : within) {
+            if (size * costPerFrame.get(size) < SHORT_CALL_MICROS) {
+                chosen = size;
             }
         }
         return chosen;
