@@ -244,6 +244,7 @@ public final class BenchCommand implements Callable<Integer> {
                 List<Frame> pool = model.frames(InferenceBench.POOL);
                 ObjectNode raw = m.putObject("raw");
                 ObjectNode rawInstrumented = m.putObject("raw_instrumented");
+                ObjectNode rawFramesIn = m.putObject("raw_frames_in");
                 ObjectNode engine = m.putObject("engine");
                 ObjectNode plain = engine.putObject("plain");
                 ObjectNode instrumented = engine.putObject("instrumented");
@@ -255,6 +256,7 @@ public final class BenchCommand implements Callable<Integer> {
                             rounds(seconds));
                     raw.put(Integer.toString(b), rates.raw());
                     rawInstrumented.put(Integer.toString(b), rates.rawInstrumented());
+                    rawFramesIn.put(Integer.toString(b), rates.rawFramesIn());
                     plain.put(Integer.toString(b), rates.plain());
                     instrumented.put(Integer.toString(b), rates.instrumented());
                     sampled.put(Integer.toString(b), rates.sampled10());

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import reluflow.engine.EngineException;
 import reluflow.engine.config.EngineConfig;
 import reluflow.engine.config.ExecutionProvider;
 import reluflow.engine.inference.FrameOutcome;
+import reluflow.engine.inference.FrameValidator;
 import reluflow.engine.inference.InferenceEngine;
 import reluflow.engine.model.ModelInstrumenter;
 import reluflow.engine.model.OnnxGraph;
@@ -50,21 +52,22 @@ final class InferenceBench {
     /**
      * Frames per second of each variant at one batch size, measured interleaved. {@code rawInstrumented}: the
      * raw loop on the instrumented graph (every ReLU output exposed), which says how much of the instrumented
-     * engine's cost is ONNX Runtime's own.
+     * engine's cost is ONNX Runtime's own. {@code rawFramesIn}: the raw loop with each batch's frames copied in from
+     * their records ({@link RawLoop#withFramesIn}), above which the engine cannot run.
      */
-    record Rates(double raw, double rawInstrumented, double plain, double instrumented, double sampled10,
+    record Rates(double raw, double rawInstrumented, double rawFramesIn, double plain, double instrumented, double sampled10,
             Map<String, double[]> rounds) {
     }
 
     /** The variants' names in the bench's JSON, in the order they run in a round. */
-    private static final List<String> VARIANTS = List.of("raw", "raw_instrumented", "plain", "instrumented", "sampled10");
+    static final List<String> VARIANTS = List.of("raw", "raw_instrumented", "raw_frames_in", "plain", "instrumented", "sampled10");
 
     /**
-     * The raw ceiling (on the model, and on the model with its ReLU outputs exposed as the engine's
-     * instrumented session has them) and the engine plain, instrumented on every frame and on 10% at one
-     * batch size. The five run interleaved, each in turn for a slice of {@code seconds / rounds}, and each rate is
-     * its frames over its own time summed across the rounds: a burst of other work on a shared machine,
-     * or the JIT compiling, falls on all five instead of on whichever happened to run then, so their
+     * The raw ceiling (on the model, on the model with its ReLU outputs exposed as the engine's instrumented
+     * session has them, and with the frames copied in from their records) and the engine plain, instrumented on
+     * every frame and on 10% at one batch size. The six run interleaved, each in turn for a slice of
+     * {@code seconds / rounds}, and each rate is its frames over its own time summed across the rounds: a burst of
+     * other work on a shared machine, or the JIT compiling, falls on all six instead of on whichever happened to run then, so their
      * ratios hold much better than back-to-back measurements did. Each round's rates are kept too: a burst
      * shorter than a round still lands on one variant of that round, and a ratio's median over the rounds
      * leaves such a round out where the ratio of the sums does not.
@@ -74,10 +77,11 @@ final class InferenceBench {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (RawLoop raw = new RawLoop(env, model, model.onnx, batch, intraOpThreads);
              RawLoop rawInstrumented = new RawLoop(env, model, instrumentedGraph(model), batch, intraOpThreads);
+             RawLoop rawFramesIn = RawLoop.withFramesIn(env, model, batch, intraOpThreads, pool);
              EngineLoop plain = new EngineLoop(model, modelFile, pool, batch, 0.0, intraOpThreads);
              EngineLoop instrumented = new EngineLoop(model, modelFile, pool, batch, 1.0, intraOpThreads);
              EngineLoop sampled = new EngineLoop(model, modelFile, pool, batch, 0.1, intraOpThreads)) {
-            Step[] steps = {raw::run, rawInstrumented::run, plain::run, instrumented::run, sampled::run};
+            Step[] steps = {raw::run, rawInstrumented::run, rawFramesIn::run, plain::run, instrumented::run, sampled::run};
             long[] calls = new long[steps.length];
             long[] nanos = new long[steps.length];
             double[][] perRound = new double[steps.length][rounds];
@@ -102,7 +106,7 @@ final class InferenceBench {
             for (int v = 0; v < steps.length; v++) {
                 byVariant.put(VARIANTS.get(v), perRound[v]);
             }
-            return new Rates(rates[0], rates[1], rates[2], rates[3], rates[4], byVariant);
+            return new Rates(rates[0], rates[1], rates[2], rates[3], rates[4], rates[5], byVariant);
         }
     }
 
@@ -212,15 +216,43 @@ final class InferenceBench {
      * frames, a session with the engine's settings (intra-op threads, inter-op 1, spinning off, all
      * graph optimisations, CPU), every model output written into pre-made output tensors: the fastest
      * way to call ONNX Runtime from Java, so the engine is held to the best ONNX Runtime can do.
+     *
+     * <p>{@link #withFramesIn} adds only what any engine fed by records must do before each call, done as the engine
+     * does it: the batch's frames, cycled from the engine loops' pool, copied from their records' bytes into the input
+     * tensor's buffer, each checked finite right after its copy (the schema's NON_FINITE dead letter needs that check).
+     * No shape check, no decoding (reading the outputs is left out too: a decoder need not read all of a detection
+     * head's), no result objects: its rate over the raw loop's says how much of the engine's gap to the raw loop is
+     * taken by getting the frames in at all, and bounds engine/raw from above on this machine (within the noise).
      */
     private static final class RawLoop implements AutoCloseable {
         private final OrtSession.SessionOptions options;
         private final OrtSession session;
+        private final ByteBuffer inputBytes;
         private final OnnxTensor input;
         private final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
         private final Map<String, OnnxTensor> feed;
+        private final int batch;
+        /** Null for the plain raw loop. */
+        private final List<Frame> pool;
+        private int offset;
+        private int[] bits = new int[0];
 
         RawLoop(OrtEnvironment env, BenchModel model, byte[] onnx, int batch, int intraOpThreads) throws OrtException {
+            this(env, model, onnx, batch, intraOpThreads, null);
+        }
+
+        static RawLoop withFramesIn(OrtEnvironment env, BenchModel model, int batch, int intraOpThreads, List<Frame> pool)
+                throws OrtException {
+            if (pool.size() % batch != 0) {
+                throw new IllegalArgumentException("a pool of " + pool.size() + " frames is not whole batches of " + batch);
+            }
+            return new RawLoop(env, model, model.onnx, batch, intraOpThreads, pool);
+        }
+
+        private RawLoop(OrtEnvironment env, BenchModel model, byte[] onnx, int batch, int intraOpThreads, List<Frame> pool)
+                throws OrtException {
+            this.batch = batch;
+            this.pool = pool;
             options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
@@ -233,24 +265,73 @@ final class InferenceBench {
                 options.close();
                 throw e;
             }
-            input = inputTensor(env, model, batch);
+            List<Frame> frames = model.frames(batch);
+            int elements = frames.get(0).getShape().stream().reduce(1, (a, b) -> a * b);
+            inputBytes = ByteBuffer.allocateDirect(batch * elements * Float.BYTES).order(ByteOrder.nativeOrder());
+            copyIn(frames, 0);
+            long[] shape = new long[frames.get(0).getShape().size() + 1];
+            shape[0] = batch;
+            for (int i = 1; i < shape.length; i++) {
+                shape[i] = frames.get(0).getShape().get(i - 1);
+            }
+            input = OnnxTensor.createTensor(env, inputBytes.asFloatBuffer(), shape);
             for (Map.Entry<String, NodeInfo> output : session.getOutputInfo().entrySet()) {
-                long[] shape = ((TensorInfo) output.getValue().getInfo()).getShape();
-                shape[0] = batch;
-                long elements = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-                FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(elements * Float.BYTES))
+                long[] outputShape = ((TensorInfo) output.getValue().getInfo()).getShape();
+                outputShape[0] = batch;
+                long elementsOut = Arrays.stream(outputShape).reduce(1, (a, b) -> a * b);
+                FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(elementsOut * Float.BYTES))
                         .order(ByteOrder.nativeOrder()).asFloatBuffer();
-                outputs.put(output.getKey(), OnnxTensor.createTensor(env, buffer, shape));
+                outputs.put(output.getKey(), OnnxTensor.createTensor(env, buffer, outputShape));
             }
             feed = Map.of(model.input, input);
         }
 
         void run() throws OrtException {
+            if (pool != null) {
+                int from = offset;
+                offset = from + batch >= pool.size() ? 0 : from + batch;
+                copyIn(pool, from);
+            }
             try (OrtSession.Result result = session.run(feed, outputs)) {
                 if (result.size() != outputs.size()) {
                     throw new IllegalStateException("missing outputs");
                 }
             }
+        }
+
+        /**
+         * Frames {@code from} .. {@code from + batch} of {@code frames} into the input buffer, as the engine assembles a
+         * batch: float32 frames in one bulk copy each, uint8 frames scaled to floats; each checked finite after its copy.
+         */
+        private void copyIn(List<Frame> frames, int from) {
+            inputBytes.clear();
+            IntBuffer floatBits = inputBytes.asIntBuffer();
+            for (int position = 0; position < batch; position++) {
+                Frame frame = frames.get(from + position);
+                ByteBuffer data = frame.getData().duplicate();
+                int start = inputBytes.position();
+                if (frame.getDtype() == TensorType.FLOAT32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                    inputBytes.put(data);
+                } else if (frame.getDtype() == TensorType.FLOAT32) {
+                    data.order(ByteOrder.LITTLE_ENDIAN);
+                    while (data.hasRemaining()) {
+                        inputBytes.putFloat(data.getFloat());
+                    }
+                } else {
+                    while (data.hasRemaining()) {
+                        inputBytes.putFloat((data.get() & 0xFF) * EngineConfig.DEFAULT_UINT8_SCALE + EngineConfig.DEFAULT_UINT8_OFFSET);
+                    }
+                }
+                int elements = (inputBytes.position() - start) / Float.BYTES;
+                if (bits.length < elements) {
+                    bits = new int[elements];
+                }
+                floatBits.get(start / Float.BYTES, bits, 0, elements);
+                if (!FrameValidator.allFiniteOverwriting(bits, elements)) {
+                    throw new IllegalStateException("bench frame " + frame.getFrameId() + " of " + frame.getSensorId() + " is not finite");
+                }
+            }
+            inputBytes.flip();
         }
 
         @Override
@@ -299,30 +380,5 @@ final class InferenceBench {
         public void close() {
             engine.close();
         }
-    }
-
-    private static OnnxTensor inputTensor(OrtEnvironment env, BenchModel model, int batch) throws OrtException {
-        List<Frame> frames = model.frames(batch);
-        int elements = frames.get(0).getShape().stream().reduce(1, (a, b) -> a * b);
-        FloatBuffer buffer = ByteBuffer.allocateDirect(batch * elements * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        for (Frame frame : frames) {
-            ByteBuffer data = frame.getData().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            if (frame.getDtype() == TensorType.FLOAT32) {
-                while (data.hasRemaining()) {
-                    buffer.put(data.getFloat());
-                }
-            } else {
-                while (data.hasRemaining()) {
-                    buffer.put((data.get() & 0xFF) * EngineConfig.DEFAULT_UINT8_SCALE);
-                }
-            }
-        }
-        buffer.flip();
-        long[] shape = new long[frames.get(0).getShape().size() + 1];
-        shape[0] = batch;
-        for (int i = 1; i < shape.length; i++) {
-            shape[i] = frames.get(0).getShape().get(i - 1);
-        }
-        return OnnxTensor.createTensor(env, buffer, shape);
     }
 }

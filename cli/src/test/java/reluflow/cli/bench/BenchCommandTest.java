@@ -66,7 +66,7 @@ class BenchCommandTest {
         assertThat(mlp.at("/pipeline_warmup/jit_cores_at_end").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(out.toString()).contains("warm-up before these: 1 untimed runs");
         assertThat(out.toString()).contains("to the last detection instead");
-        for (String path : List.of("raw", "raw_instrumented", "engine/plain", "engine/instrumented", "engine/sampled10")) {
+        for (String path : List.of("raw", "raw_instrumented", "raw_frames_in", "engine/plain", "engine/instrumented", "engine/sampled10")) {
             JsonNode figures = mlp.at("/" + path);
             assertThat(figures.size()).as(path).isPositive();
             figures.forEach(v -> assertThat(v.asDouble()).as(path).isPositive());
@@ -148,7 +148,7 @@ class BenchCommandTest {
         }
         // Every variant's rate in each interleaved round, which the ratios are the medians of.
         int rounds = root.get("settings").get("interleaved_rounds").asInt();
-        for (String variant : List.of("raw", "raw_instrumented", "plain", "instrumented", "sampled10")) {
+        for (String variant : List.of("raw", "raw_instrumented", "raw_frames_in", "plain", "instrumented", "sampled10")) {
             JsonNode perRound = mlp.get("rounds").get("32").get(variant);
             assertThat(perRound.size()).as(variant).isEqualTo(rounds);
             perRound.forEach(rate -> assertThat(rate.asDouble()).as(variant).isPositive());
@@ -163,7 +163,7 @@ class BenchCommandTest {
         assertThat(out.toString()).contains("two sessions on two threads / one on one");
         JsonNode ratios = mlp.get("ratios");
         List<String> ratioPaths = new ArrayList<>(List.of("/engine_over_raw/32", "/instrumented_over_plain/32",
-                "/sampled10_over_plain/32", "/raw_instrumented_over_raw/32", "/batch32_over_batch1", "/pipeline_over_min_raw_kafka/p1", "/p2_over_p1"));
+                "/sampled10_over_plain/32", "/raw_instrumented_over_raw/32", "/raw_frames_in_over_raw/32", "/batch32_over_batch1", "/pipeline_over_min_raw_kafka/p1", "/p2_over_p1"));
         for (String path : ratioPaths) {
             assertThat(ratios.at(path).asDouble()).as(path).isPositive();
         }

@@ -91,6 +91,32 @@ class BenchReportTest {
     }
 
     @Test
+    void theEngineTargetNamesWhatGettingTheFramesInLeavesOfTheRawCeiling() {
+        ObjectNode root = mapper.createObjectNode();
+        ObjectNode mlp = root.putObject("models").putObject("mlp");
+        mlp.putObject("raw").put("32", 1000.0);
+        mlp.putObject("raw_instrumented").put("32", 1000.0);
+        mlp.putObject("raw_frames_in").put("32", 780.0);
+        ObjectNode engine = mlp.putObject("engine");
+        engine.putObject("plain").put("32", 550.0);
+        engine.putObject("instrumented").put("32", 500.0);
+        engine.putObject("sampled10").put("32", 540.0);
+        ObjectNode rounds = rounds(new double[] {550, 540, 560}, new double[] {1000, 1000, 1000});
+        // Round 2's frame I/O turn met a burst of other work.
+        Arrays.stream(new double[] {810, 400, 800}).forEach(rounds.putArray("raw_frames_in")::add);
+        mlp.putObject("rounds").set("32", rounds);
+
+        new BenchReport(root).addRatiosAndTargets();
+
+        assertThat(mlp.at("/ratios/raw_frames_in_over_raw/32").asDouble()).isCloseTo(0.80, within(1e-9));
+        JsonNode engineTarget = root.get("targets").get(0);
+        assertThat(engineTarget.get("target").asText()).isEqualTo("engine/raw at batch 32 (raw with the frames copied in from their records "
+                + "and checked finite, over raw: 0.80)");
+        assertThat(engineTarget.get("value").asDouble()).isCloseTo(0.55, within(1e-9));
+        assertThat(engineTarget.get("met").asBoolean()).isFalse();
+    }
+
+    @Test
     void withoutRecordedRoundsTheRatioOfTheSummedRatesStands() {
         assertThat(BenchReport.ratio(mapper.createObjectNode(), "plain", "raw", 0.42)).isEqualTo(0.42);
         ObjectNode mismatched = rounds(new double[] {1, 2}, new double[] {1, 2, 3});
