@@ -23,12 +23,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import reluflow.avro.Frame;
-import reluflow.avro.TensorType;
 import reluflow.engine.EngineException;
 import reluflow.engine.config.EngineConfig;
 import reluflow.engine.config.ExecutionProvider;
+import reluflow.engine.inference.FrameCopy;
 import reluflow.engine.inference.FrameOutcome;
-import reluflow.engine.inference.FrameValidator;
 import reluflow.engine.inference.InferenceEngine;
 import reluflow.engine.model.ModelInstrumenter;
 import reluflow.engine.model.OnnxGraph;
@@ -300,34 +299,20 @@ final class InferenceBench {
         }
 
         /**
-         * Frames {@code from} .. {@code from + batch} of {@code frames} into the input buffer, as the engine assembles a
-         * batch: float32 frames in one bulk copy each, uint8 frames scaled to floats; each checked finite after its copy.
+         * Frames {@code from} .. {@code from + batch} of {@code frames} into the input buffer with the engine's own copy and
+         * check (every bench model has a float input: uint8 frames are scaled to floats), each checked right after its copy.
          */
         private void copyIn(List<Frame> frames, int from) {
             inputBytes.clear();
             IntBuffer floatBits = inputBytes.asIntBuffer();
+            int elements = inputBytes.capacity() / Float.BYTES / batch;
+            if (bits.length < elements) {
+                bits = new int[elements];
+            }
             for (int position = 0; position < batch; position++) {
                 Frame frame = frames.get(from + position);
-                ByteBuffer data = frame.getData().duplicate();
-                int start = inputBytes.position();
-                if (frame.getDtype() == TensorType.FLOAT32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-                    inputBytes.put(data);
-                } else if (frame.getDtype() == TensorType.FLOAT32) {
-                    data.order(ByteOrder.LITTLE_ENDIAN);
-                    while (data.hasRemaining()) {
-                        inputBytes.putFloat(data.getFloat());
-                    }
-                } else {
-                    while (data.hasRemaining()) {
-                        inputBytes.putFloat((data.get() & 0xFF) * EngineConfig.DEFAULT_UINT8_SCALE + EngineConfig.DEFAULT_UINT8_OFFSET);
-                    }
-                }
-                int elements = (inputBytes.position() - start) / Float.BYTES;
-                if (bits.length < elements) {
-                    bits = new int[elements];
-                }
-                floatBits.get(start / Float.BYTES, bits, 0, elements);
-                if (!FrameValidator.allFiniteOverwriting(bits, elements)) {
+                FrameCopy.put(inputBytes, frame, false, EngineConfig.DEFAULT_UINT8_SCALE, EngineConfig.DEFAULT_UINT8_OFFSET);
+                if (!FrameCopy.allFinite(floatBits, position, elements, bits)) {
                     throw new IllegalStateException("bench frame " + frame.getFrameId() + " of " + frame.getSensorId() + " is not finite");
                 }
             }

@@ -559,30 +559,14 @@ public final class InferenceEngine implements AutoCloseable {
         int[] bits = uint8Model ? null : scratch.floatBits(elements);
         boolean[] nonFinite = scratch.nonFinite(chunk.length);
         scratch.nonFiniteFrames = 0;
+        float scale = config.uint8Scale();
+        float offset = config.uint8Offset();
         for (int position = 0; position < chunk.length; position++) {
-            Frame frame = frames.get(chunk[position]);
-            ByteBuffer data = frame.getData().duplicate();
-            if (uint8Model || (frame.getDtype() == TensorType.FLOAT32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN)) {
-                buffer.put(data);
-            } else if (frame.getDtype() == TensorType.FLOAT32) {
-                data.order(ByteOrder.LITTLE_ENDIAN);
-                while (data.hasRemaining()) {
-                    buffer.putFloat(data.getFloat());
-                }
-            } else {
-                float scale = config.uint8Scale();
-                float offset = config.uint8Offset();
-                while (data.hasRemaining()) {
-                    buffer.putFloat((data.get() & 0xFF) * scale + offset);
-                }
-            }
+            FrameCopy.put(buffer, frames.get(chunk[position]), uint8Model, scale, offset);
             // Bytes scaled to floats are checked too: a huge uint8.scale can still overflow to infinity.
-            if (floatBits != null) {
-                floatBits.get(position * elements, bits, 0, elements);
-                if (!FrameValidator.allFiniteOverwriting(bits, elements)) {
-                    nonFinite[position] = true;
-                    scratch.nonFiniteFrames++;
-                }
+            if (floatBits != null && !FrameCopy.allFinite(floatBits, position, elements, bits)) {
+                nonFinite[position] = true;
+                scratch.nonFiniteFrames++;
             }
         }
         buffer.flip();
