@@ -59,7 +59,7 @@ final class InferenceBench {
     }
 
     /** The variants' names in the bench's JSON, in the order they run in a round. */
-    static final List<String> VARIANTS = List.of("raw", "raw_instrumented", "raw_frames_in", "plain", "instrumented", "sampled10");
+    private static final List<String> VARIANTS = List.of("raw", "raw_instrumented", "raw_frames_in", "plain", "instrumented", "sampled10");
 
     /**
      * The raw ceiling (on the model, on the model with its ReLU outputs exposed as the engine's instrumented
